@@ -1,0 +1,39 @@
+# Khabar: `make run` serves the demo newsroom on :8000, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test bench lint typecheck clean install
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+## Create the environment, migrate, load the demo when empty, serve on $HOST:$PORT.
+run: $(INSTALLED)
+	KHABAR_HOST=$${HOST:-$${KHABAR_HOST:-127.0.0.1}} KHABAR_PORT=$${PORT:-$${KHABAR_PORT:-8000}} \
+		$(BIN)/khabar start
+
+## The whole suite, on SQLite and on a throwaway PostgreSQL cluster the tests start.
+test: $(INSTALLED)
+	$(BIN)/python -m pytest -q
+
+## Throughput against the ceiling app (see bench/README.md). Installs wrk when missing.
+bench: $(INSTALLED)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	PYTHON=$(abspath $(BIN)/python) bash bench/run.sh
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff format --check app tests migrations
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy app
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,269 @@
+"""Every article query. Each public list is one keyset range scan plus one query for the tags
+and bylines of the whole page, whatever the page size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, literal, select, tuple_, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.articles.visibility import Viewer, visible_articles
+from app.media.repository import MEDIA_COLUMNS
+from app.models import (
+    Article,
+    ArticleAuthor,
+    ArticleMedia,
+    ArticleRelated,
+    ArticleSection,
+    ArticleTag,
+    Author,
+    CollectionItem,
+    Media,
+    Tag,
+)
+
+FeaturedMedia = aliased(Media, name="featured")
+FEATURED_PREFIX = "fm_"
+
+SUMMARY_COLUMNS = (
+    Article.id,
+    Article.slug,
+    Article.title,
+    Article.kicker,
+    Article.summary,
+    Article.language,
+    Article.published_at,
+    Article.updated_at,
+    Article.is_breaking,
+    Article.word_count,
+    Article.category_id,
+    *(
+        getattr(FeaturedMedia, column.key).label(FEATURED_PREFIX + column.key)
+        for column in MEDIA_COLUMNS
+    ),
+)
+DETAIL_COLUMNS = (
+    *SUMMARY_COLUMNS,
+    Article.subtitle,
+    Article.body_html,
+    Article.body_blocks,
+    Article.body_text,
+    Article.source_name,
+    Article.source_url,
+    Article.status,
+    Article.version,
+)
+
+
+def _summaries(*columns: Any) -> Select[Any]:
+    return select(*(columns or SUMMARY_COLUMNS))
+
+
+def _with_featured(query: Select[Any]) -> Select[Any]:
+    return query.outerjoin(FeaturedMedia, FeaturedMedia.id == Article.featured_media_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    section_id: int | None = None
+    tag_id: int | None = None
+    author_id: int | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    is_breaking: bool | None = None
+
+
+async def list_page(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    filters: ListFilter,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> Sequence[Row[Any]]:
+    """Newest first. The driving table is the one whose index serves the narrowest filter:
+    a section, a tag or a byline each keep a copy of ``published_at`` for that."""
+    query = _summaries()
+    if filters.section_id is not None:
+        key_time, key_id = ArticleSection.published_at, ArticleSection.article_id
+        query = query.select_from(ArticleSection).join(Article, Article.id == key_id)
+        query = query.where(ArticleSection.category_id == filters.section_id)
+    elif filters.tag_id is not None:
+        key_time, key_id = ArticleTag.published_at, ArticleTag.article_id
+        query = query.select_from(ArticleTag).join(Article, Article.id == key_id)
+        query = query.where(ArticleTag.tag_id == filters.tag_id)
+    elif filters.author_id is not None:
+        key_time, key_id = ArticleAuthor.published_at, ArticleAuthor.article_id
+        query = query.select_from(ArticleAuthor).join(Article, Article.id == key_id)
+        query = query.where(ArticleAuthor.author_id == filters.author_id)
+    else:
+        key_time, key_id = Article.published_at, Article.id
+        query = query.select_from(Article)
+    query = _with_featured(query).where(visible_articles(viewer, now), key_time <= now)
+    if filters.section_id is not None and filters.tag_id is not None:
+        query = query.where(
+            Article.id.in_(select(ArticleTag.article_id).where(ArticleTag.tag_id == filters.tag_id))
+        )
+    if filters.author_id is not None and (filters.section_id or filters.tag_id) is not None:
+        query = query.where(
+            Article.id.in_(
+                select(ArticleAuthor.article_id).where(ArticleAuthor.author_id == filters.author_id)
+            )
+        )
+    if filters.language is not None:
+        query = query.where(Article.language == filters.language)
+    if filters.is_breaking is not None:
+        query = query.where(Article.is_breaking == filters.is_breaking)
+    if filters.since is not None:
+        query = query.where(key_time >= filters.since)
+    if filters.until is not None:
+        query = query.where(key_time < filters.until)
+    if after is not None:
+        query = query.where(tuple_(key_time, key_id) < tuple_(*after))
+    query = query.order_by(key_time.desc(), key_id.desc()).limit(limit)
+    return (await session.execute(query)).all()
+
+
+async def get_detail(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    *,
+    article_id: int | None = None,
+    slug: str | None = None,
+) -> Row[Any] | None:
+    query = _with_featured(select(*DETAIL_COLUMNS).select_from(Article)).where(
+        visible_articles(viewer, now)
+    )
+    if article_id is not None:
+        query = query.where(Article.id == article_id)
+    else:
+        query = query.where(Article.slug == slug)
+    return (await session.execute(query)).one_or_none()
+
+
+async def related_summaries(
+    session: AsyncSession, viewer: Viewer, now: datetime, article_id: int
+) -> Sequence[Row[Any]]:
+    query = (
+        _with_featured(
+            _summaries()
+            .select_from(ArticleRelated)
+            .join(Article, Article.id == ArticleRelated.related_id)
+        )
+        .where(ArticleRelated.article_id == article_id, visible_articles(viewer, now))
+        .order_by(ArticleRelated.position, ArticleRelated.related_id)
+    )
+    return (await session.execute(query)).all()
+
+
+async def collection_summaries(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    collection_id: int,
+    *,
+    language: str | None,
+    after: tuple[int, int] | None,
+    limit: int,
+) -> Sequence[Row[Any]]:
+    query = (
+        _with_featured(
+            _summaries(*SUMMARY_COLUMNS, CollectionItem.position)
+            .select_from(CollectionItem)
+            .join(Article, Article.id == CollectionItem.article_id)
+        )
+        .where(CollectionItem.collection_id == collection_id, visible_articles(viewer, now))
+        .order_by(CollectionItem.position, CollectionItem.article_id)
+        .limit(limit)
+    )
+    if language is not None:
+        query = query.where(Article.language == language)
+    if after is not None:
+        query = query.where(
+            tuple_(CollectionItem.position, CollectionItem.article_id) > tuple_(*after)
+        )
+    return (await session.execute(query)).all()
+
+
+async def section_fronts(
+    session: AsyncSession, viewer: Viewer, now: datetime, section_ids: list[int], per_section: int
+) -> Sequence[Row[Any]]:
+    """The newest ``per_section`` articles of each section, in one statement: one small range
+    scan per section, glued with UNION ALL."""
+    if not section_ids:
+        return []
+    parts = []
+    for section_id in section_ids:
+        inner = (
+            _with_featured(
+                _summaries(*SUMMARY_COLUMNS, literal(section_id).label("section_id"))
+                .select_from(ArticleSection)
+                .join(Article, Article.id == ArticleSection.article_id)
+            )
+            .where(
+                ArticleSection.category_id == section_id,
+                ArticleSection.published_at <= now,
+                visible_articles(viewer, now),
+            )
+            .order_by(ArticleSection.published_at.desc(), ArticleSection.article_id.desc())
+            .limit(per_section)
+            .subquery()
+        )
+        parts.append(select(inner))
+    return (await session.execute(union_all(*parts))).all()
+
+
+async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) -> Sequence[Row[Any]]:
+    """Tags and authors of many articles in one statement: rows of
+    ``(kind, article_id, position, id, slug, name)`` with kind ``t`` or ``a``."""
+    if not article_ids:
+        return []
+    tags = (
+        select(
+            literal("t").label("kind"),
+            ArticleTag.article_id,
+            ArticleTag.position,
+            Tag.id,
+            Tag.slug,
+            Tag.name,
+        )
+        .join(Tag, Tag.id == ArticleTag.tag_id)
+        .where(ArticleTag.article_id.in_(article_ids))
+    )
+    authors = (
+        select(
+            literal("a").label("kind"),
+            ArticleAuthor.article_id,
+            ArticleAuthor.position,
+            Author.id,
+            Author.slug,
+            Author.name,
+        )
+        .join(Author, Author.id == ArticleAuthor.author_id)
+        .where(ArticleAuthor.article_id.in_(article_ids))
+    )
+    query = union_all(tags, authors).order_by("article_id", "kind", "position")
+    return (await session.execute(query)).all()
+
+
+async def attached_media(session: AsyncSession, article_id: int) -> Sequence[Row[Any]]:
+    query = (
+        select(
+            ArticleMedia.role,
+            ArticleMedia.position,
+            ArticleMedia.caption.label("link_caption"),
+            ArticleMedia.credit.label("link_credit"),
+            *MEDIA_COLUMNS,
+        )
+        .join(Media, Media.id == ArticleMedia.media_id)
+        .where(ArticleMedia.article_id == article_id)
+        .order_by(ArticleMedia.role, ArticleMedia.position, ArticleMedia.id)
+    )
+    return (await session.execute(query)).all()

@@ -1,0 +1,182 @@
+"""Reading articles: summaries, full articles, pages, sections and collections.
+
+Representations are built straight from rows into dicts (no ORM objects, no per-item queries):
+a page of any size costs the same few statements. The shapes are documented by
+``app.articles.schemas`` and checked against it by the tests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.articles import repository
+from app.articles.repository import FEATURED_PREFIX, ListFilter
+from app.articles.visibility import Viewer
+from app.categories.service import CategoryTree
+from app.core.errors import NotFound
+from app.core.pagination import CursorCodec
+from app.core.settings import get_settings
+from app.core.text import direction_of, reading_time_minutes, rfc3339
+from app.media import service as media_service
+from app.media.repository import MEDIA_KEYS
+
+LIST_CURSOR = "articles"
+_FEATURED_KEYS = tuple(FEATURED_PREFIX + key for key in MEDIA_KEYS)
+
+
+def canonical_url(article_id: int, slug: str) -> str:
+    settings = get_settings()
+    return settings.site_base + settings.article_path.format(id=article_id, slug=slug)
+
+
+@dataclass(slots=True)
+class Bylines:
+    tags: dict[int, list[dict[str, Any]]]
+    authors: dict[int, list[dict[str, Any]]]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Row[Any]]) -> Bylines:
+        tags: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        authors: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for kind, article_id, _position, item_id, slug, name in rows:
+            if kind == "t":
+                tags[article_id].append({"slug": slug, "name": name})
+            else:
+                authors[article_id].append({"id": item_id, "slug": slug, "name": name})
+        return cls(tags, authors)
+
+
+def _featured(row: Row[Any]) -> dict[str, Any] | None:
+    if row.fm_id is None:
+        return None
+    mapping = row._mapping
+    return media_service.represent(
+        {key: mapping[prefixed] for key, prefixed in zip(MEDIA_KEYS, _FEATURED_KEYS, strict=True)}
+    )
+
+
+def summary(row: Row[Any], tree: CategoryTree, bylines: Bylines) -> dict[str, Any]:
+    node = tree.by_id.get(row.category_id)
+    return {
+        "id": row.id,
+        "slug": row.slug,
+        "url": canonical_url(row.id, row.slug),
+        "title": row.title,
+        "kicker": row.kicker,
+        "summary": row.summary,
+        "language": row.language,
+        "direction": direction_of(row.language),
+        "published_at": rfc3339(row.published_at),
+        "updated_at": rfc3339(row.updated_at),
+        "is_breaking": row.is_breaking,
+        "category": node.ref if node else {"id": row.category_id, "slug": "", "name": ""},
+        "tags": bylines.tags.get(row.id, []),
+        "authors": bylines.authors.get(row.id, []),
+        "featured_media": _featured(row),
+        "reading_time_minutes": reading_time_minutes(
+            row.word_count, get_settings().reading_words_per_minute
+        ),
+    }
+
+
+async def summaries(
+    session: AsyncSession, rows: Sequence[Row[Any]], tree: CategoryTree
+) -> list[dict[str, Any]]:
+    bylines = Bylines.from_rows(await repository.bylines_and_tags(session, [r.id for r in rows]))
+    return [summary(row, tree, bylines) for row in rows]
+
+
+def project(item: dict[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
+    """A sparse fieldset: exactly the fields asked for, in the order asked."""
+    return item if not fields else {name: item[name] for name in fields}
+
+
+async def list_articles(
+    session: AsyncSession,
+    tree: CategoryTree,
+    viewer: Viewer,
+    now: datetime,
+    filters: ListFilter,
+    *,
+    cursor: str | None,
+    limit: int,
+    codec: CursorCodec,
+) -> tuple[list[dict[str, Any]], str | None]:
+    after = None
+    if cursor is not None:
+        raw_time, raw_id = codec.decode(LIST_CURSOR, cursor)
+        after = (datetime.fromisoformat(raw_time), int(raw_id))
+    rows = await repository.list_page(session, viewer, now, filters, after, limit + 1)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if has_more:
+        last = rows[-1]
+        next_cursor = codec.encode(LIST_CURSOR, [last.published_at.isoformat(), last.id])
+    return await summaries(session, rows, tree), next_cursor
+
+
+async def get_article(
+    session: AsyncSession,
+    tree: CategoryTree,
+    viewer: Viewer,
+    now: datetime,
+    *,
+    article_id: int | None = None,
+    slug: str | None = None,
+) -> dict[str, Any]:
+    row = await repository.get_detail(session, viewer, now, article_id=article_id, slug=slug)
+    if row is None:
+        what = f"article {article_id}" if article_id is not None else f"article «{slug}»"
+        raise NotFound(f"No published {what}.")
+    related_rows = await repository.related_summaries(session, viewer, now, row.id)
+    media_rows = await repository.attached_media(session, row.id)
+    bylines = Bylines.from_rows(
+        await repository.bylines_and_tags(session, [row.id, *(r.id for r in related_rows)])
+    )
+    article = summary(row, tree, bylines)
+    node = tree.by_id.get(row.category_id)
+    article["category"] = {**article["category"], "path": tree.breadcrumb(node) if node else []}
+    article.update(
+        {
+            "subtitle": row.subtitle,
+            "body_html": row.body_html,
+            "body_blocks": row.body_blocks,
+            "body_text": row.body_text,
+            "word_count": row.word_count,
+            "media": [_attached(media_row) for media_row in media_rows],
+            "related": [summary(r, tree, bylines) for r in related_rows],
+            "source": (
+                {"name": row.source_name, "url": row.source_url}
+                if row.source_name or row.source_url
+                else None
+            ),
+            "status": row.status,
+            "version": row.version,
+        }
+    )
+    return article
+
+
+def _attached(row: Row[Any]) -> dict[str, Any]:
+    mapping = row._mapping
+    item = media_service.represent({key: mapping[key] for key in MEDIA_KEYS})
+    if row.link_caption:
+        item["caption"] = row.link_caption
+    if row.link_credit:
+        item["credit"] = row.link_credit
+    item["role"] = row.role
+    item["position"] = row.position
+    return item
+
+
+def surrogate_keys(items: Iterable[dict[str, Any]]) -> list[str]:
+    """``article-<id>`` for every article shown, so a CDN can purge exactly what changed."""
+    return [f"article-{item['id']}" for item in items if "id" in item]

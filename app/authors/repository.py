@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.media.repository import MEDIA_COLUMNS
+from app.models import Author, Media
+
+Avatar = aliased(Media, name="avatar")
+AVATAR_PREFIX = "av_"
+
+
+def _select() -> Select[Any]:
+    return select(
+        Author.id,
+        Author.slug,
+        Author.name,
+        Author.bio,
+        Author.language,
+        *(getattr(Avatar, c.key).label(AVATAR_PREFIX + c.key) for c in MEDIA_COLUMNS),
+    ).outerjoin(Avatar, Avatar.id == Author.avatar_media_id)
+
+
+async def page(session: AsyncSession, after: str | None, limit: int) -> Sequence[Row[Any]]:
+    query = _select().order_by(Author.slug).limit(limit)
+    if after is not None:
+        query = query.where(Author.slug > after)
+    return (await session.execute(query)).all()
+
+
+async def by_slug(session: AsyncSession, slug: str) -> Row[Any] | None:
+    return (await session.execute(_select().where(Author.slug == slug))).one_or_none()

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Category
+
+_ALL = select(
+    Category.id,
+    Category.parent_id,
+    Category.slug,
+    Category.name,
+    Category.description,
+    Category.language,
+    Category.position,
+    Category.tree_path,
+).order_by(Category.depth, Category.position, Category.id)
+
+
+async def all_categories(session: AsyncSession) -> Sequence[Row[tuple[object, ...]]]:
+    return (await session.execute(_ALL)).all()

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from app.categories.schemas import CategoryRead, CategoryTreeRead
+from app.categories.service import load_tree, represent
+from app.core.caching import PublicCacheDep
+from app.core.database import ReadSession
+from app.core.errors import problem_responses
+from app.core.http import SlugPath
+
+router = APIRouter(prefix="/v1/categories", tags=["categories"])
+
+TREE_MAX_AGE = 300
+
+
+@router.get("", response_model=CategoryTreeRead, summary="The whole category tree")
+async def category_tree(session: ReadSession, cache: PublicCacheDep) -> Response:
+    if (not_modified := cache.not_modified(TREE_MAX_AGE)) is not None:
+        return not_modified
+    tree = await load_tree(session, cache.revision)
+    return cache.json(
+        {"items": [represent(root) for root in tree.roots]},
+        surrogate_keys=["categories"],
+        max_age=TREE_MAX_AGE,
+    )
+
+
+@router.get(
+    "/{slug}",
+    response_model=CategoryRead,
+    summary="One category with its breadcrumb and subtree",
+    responses=problem_responses(404),
+)
+async def get_category(slug: SlugPath, session: ReadSession, cache: PublicCacheDep) -> Response:
+    if (not_modified := cache.not_modified(TREE_MAX_AGE)) is not None:
+        return not_modified
+    tree = await load_tree(session, cache.revision)
+    node = tree.get(slug)
+    body = {**represent(node), "path": tree.breadcrumb(node)}
+    return cache.json(
+        body,
+        surrogate_keys=["categories", *(f"category-{c['id']}" for c in body["path"])],
+        max_age=TREE_MAX_AGE,
+    )

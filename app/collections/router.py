@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.articles.dependencies import ViewerDep
+from app.articles.service import surrogate_keys
+from app.categories.service import load_tree
+from app.collections import service
+from app.collections.schemas import CollectionRead
+from app.core.caching import PublicCacheDep
+from app.core.database import ReadSession
+from app.core.errors import problem_responses
+from app.core.http import CodecDep, SlugPath
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_link
+from app.models.base import utcnow
+
+router = APIRouter(prefix="/v1/collections", tags=["collections"])
+
+
+@router.get(
+    "/{slug}",
+    response_model=CollectionRead,
+    summary="An editor-curated, ordered list of articles",
+    responses=problem_responses(400, 404, 422),
+)
+async def get_collection(
+    request: Request,
+    slug: SlugPath,
+    session: ReadSession,
+    cache: PublicCacheDep,
+    viewer: ViewerDep,
+    codec: CodecDep,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Response:
+    if (not_modified := cache.not_modified()) is not None:
+        return not_modified
+    tree = await load_tree(session, cache.revision)
+    collection = await service.get_collection(
+        session, tree, viewer, utcnow(), slug, codec=codec, cursor=cursor, limit=limit
+    )
+    link = next_link(request.url, collection["next_cursor"])
+    return cache.json(
+        collection,
+        surrogate_keys=[
+            "collections",
+            f"collection-{collection['id']}",
+            *surrogate_keys(collection["items"]),
+        ],
+        headers={"Link": link} if link else None,
+    )

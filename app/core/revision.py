@@ -1,0 +1,186 @@
+"""The content revision: one counter that moves with every change to public content.
+
+Every flush that touches a content model bumps ``content_state.revision`` in the same
+transaction (a ``before_flush`` hook, so no write path can forget it) and recomputes
+``next_transition_at``, the next moment the clock alone changes what the public sees (an embargo
+lifting, a scheduled item starting or a ticker item expiring). A background clock in the app
+bumps the revision when that moment passes. Public ETags are derived from the revision, so a
+revalidation is one small query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, union_all, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Article,
+    ArticleAuthor,
+    ArticleMedia,
+    ArticleRelated,
+    ArticleSection,
+    ArticleTag,
+    Author,
+    Category,
+    Collection,
+    CollectionItem,
+    ContentState,
+    Media,
+    Tag,
+    TickerItem,
+)
+from app.models.base import utcnow
+
+log = logging.getLogger("khabar.revision")
+
+STATE_ID = 1
+
+CONTENT_MODELS: tuple[type[Any], ...] = (
+    Article,
+    ArticleAuthor,
+    ArticleMedia,
+    ArticleRelated,
+    ArticleSection,
+    ArticleTag,
+    Author,
+    Category,
+    Collection,
+    CollectionItem,
+    Media,
+    Tag,
+    TickerItem,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    value: int
+    next_transition_at: datetime | None
+
+    def is_stale(self, now: datetime) -> bool:
+        """True when a clock transition has passed and the clock task has not bumped yet."""
+        return self.next_transition_at is not None and self.next_transition_at <= now
+
+
+def _next_transition_query(now: datetime) -> Any:
+    future = union_all(
+        select(func.min(Article.published_at)).where(
+            Article.status == "published", Article.published_at > now
+        ),
+        select(func.min(Article.embargo_until)).where(
+            Article.status == "published", Article.embargo_until > now
+        ),
+        select(func.min(TickerItem.starts_at)).where(TickerItem.starts_at > now),
+        select(func.min(TickerItem.expires_at)).where(TickerItem.expires_at > now),
+    ).subquery()
+    return select(func.min(future.c[0]))
+
+
+def _touches_content(session: Session) -> bool:
+    return any(
+        isinstance(obj, CONTENT_MODELS)
+        for group in (session.new, session.dirty, session.deleted)
+        for obj in group
+    )
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if _touches_content(session):
+        session.info["khabar_content_changed"] = True
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    if not session.info.pop("khabar_content_changed", False):
+        return
+    bump_revision_sync(session)
+
+
+def bump_revision_sync(session: Session) -> None:
+    """Bump the revision inside the session's transaction. Call it after bulk Core writes,
+    which the flush hook cannot see."""
+    now = utcnow()
+    next_at = _next_transition_query(now).scalar_subquery()
+    session.execute(
+        update(ContentState)
+        .where(ContentState.id == STATE_ID)
+        .values(revision=ContentState.revision + 1, next_transition_at=next_at)
+    )
+
+
+async def bump_revision(session: AsyncSession) -> None:
+    await session.run_sync(bump_revision_sync)
+
+
+def install_revision_hooks() -> None:
+    from sqlalchemy import event
+
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+
+
+_STATE_QUERY = select(ContentState.revision, ContentState.next_transition_at).where(
+    ContentState.id == STATE_ID
+)
+
+
+async def current_revision(session: AsyncSession) -> Revision:
+    row = (await session.execute(_STATE_QUERY)).one_or_none()
+    if row is None:
+        return Revision(0, None)
+    return Revision(row[0], row[1])
+
+
+async def ensure_state_row(session: AsyncSession) -> None:
+    exists = await session.scalar(select(ContentState.id).where(ContentState.id == STATE_ID))
+    if exists is None:
+        session.add(ContentState(id=STATE_ID, revision=1))
+        await session.flush()
+
+
+async def advance_clock(engine: AsyncEngine) -> bool:
+    """Bump the revision if a clock transition has passed. Safe with many workers: the
+    conditional UPDATE lets one of them win and the others change nothing."""
+    now = utcnow()
+    async with AsyncSession(engine) as session, session.begin():
+        result = await session.execute(
+            update(ContentState)
+            .where(ContentState.id == STATE_ID, ContentState.next_transition_at <= now)
+            .values(
+                revision=ContentState.revision + 1,
+                next_transition_at=_next_transition_query(now).scalar_subquery(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+async def run_clock(engine: AsyncEngine, interval: float = 1.0) -> None:
+    """The app's background clock: turns passing time into revision bumps."""
+    while True:
+        try:
+            await advance_clock(engine)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("content clock failed; retrying")
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def clock_task(engine: AsyncEngine, interval: float = 1.0) -> Any:
+    task = asyncio.create_task(run_clock(engine, interval), name="khabar-content-clock")
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,107 @@
+"""The Khabar ASGI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+
+from app.articles.router import router as articles_router
+from app.authors.router import router as authors_router
+from app.categories.router import router as categories_router
+from app.collections.router import router as collections_router
+from app.core.caching import dump_json
+from app.core.database import Database
+from app.core.errors import install_error_handlers
+from app.core.middleware import CompressionMiddleware, ImmutableStaticFiles
+from app.core.revision import clock_task, install_revision_hooks
+from app.core.settings import Settings, get_settings
+from app.home.router import router as home_router
+from app.media.router import router as media_router
+from app.ops.router import router as ops_router
+from app.tags.router import router as tags_router
+from app.ticker.router import router as ticker_router
+from app.users.service import ensure_admin
+
+API_DESCRIPTION = """
+Khabar (خبر) serves a newsroom's articles, category tree, media, collections and breaking-news
+ticker. Arabic first: JSON is UTF-8 without `\\u` escapes, slugs stay Arabic, every text-bearing
+resource carries `language` and `direction`.
+
+Lists are keyset-paged (`next_cursor`, `Link: rel="next"`), public GETs carry `ETag` (send
+`If-None-Match` for a 304), `Cache-Control` and `Surrogate-Key`; errors are RFC 9457
+`application/problem+json`.
+"""
+
+EXPOSED_HEADERS = ["ETag", "Link", "Surrogate-Key", "Retry-After", "Location"]
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The app. ``database`` lets the tests hand in engines bound to their own transaction."""
+    settings = settings or get_settings()
+    install_revision_hooks()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = database or Database.from_settings(settings)
+        app.state.database = db
+        if settings.admin_username and settings.admin_password:
+            await ensure_admin(db.write_engine, settings.admin_username, settings.admin_password)
+        async with AsyncExitStack() as stack:
+            if settings.content_clock_seconds > 0:
+                await stack.enter_async_context(
+                    clock_task(db.write_engine, settings.content_clock_seconds)
+                )
+            yield
+        if database is None:
+            await db.dispose()
+
+    app = FastAPI(
+        title="Khabar",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (
+        articles_router,
+        categories_router,
+        tags_router,
+        authors_router,
+        media_router,
+        collections_router,
+        home_router,
+        ticker_router,
+        ops_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> Response:
+        return Response(
+            dump_json({"name": "Khabar", "docs": "/docs", "openapi": "/openapi.json"}),
+            media_type="application/json",
+        )
+
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    app.mount(
+        settings.media_url_path,
+        ImmutableStaticFiles(directory=settings.media_dir, check_dir=False),
+        name="media",
+    )
+    # Public reads may be fetched from any origin, never with credentials.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["If-None-Match", "Accept-Language"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86400,
+    )
+    app.add_middleware(CompressionMiddleware)
+    return app

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.articles.visibility import Viewer, visible_articles
+from app.models import Article, ArticleMedia, Author, Media
+
+MEDIA_COLUMNS = (
+    Media.id,
+    Media.kind,
+    Media.mime_type,
+    Media.storage_key,
+    Media.width,
+    Media.height,
+    Media.duration_seconds,
+    Media.caption,
+    Media.credit,
+    Media.alt_text,
+    Media.language,
+    Media.renditions,
+    Media.blurhash,
+    Media.dominant_color,
+    Media.embed,
+)
+MEDIA_KEYS = tuple(column.key for column in MEDIA_COLUMNS)
+
+
+def is_public_media(viewer: Viewer, now: datetime) -> Any:
+    """A media item is public once something public shows it: a visible article (featured or
+    attached) or a byline's avatar. Uploads waiting in drafts stay private."""
+    visible = visible_articles(viewer, now)
+    return or_(
+        exists().where(Article.featured_media_id == Media.id, visible),
+        exists().where(
+            ArticleMedia.media_id == Media.id, Article.id == ArticleMedia.article_id, visible
+        ),
+        exists().where(Author.avatar_media_id == Media.id),
+    )
+
+
+async def get_public(
+    session: AsyncSession, media_id: int, viewer: Viewer, now: datetime
+) -> Row[Any] | None:
+    query = select(*MEDIA_COLUMNS).where(Media.id == media_id, is_public_media(viewer, now))
+    return (await session.execute(query)).one_or_none()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from app.articles.dependencies import ViewerDep
+from app.core.caching import PublicCacheDep
+from app.core.database import ReadSession
+from app.core.errors import problem_responses
+from app.core.http import IdPath
+from app.media import service
+from app.media.schemas import MediaRead
+from app.models.base import utcnow
+
+router = APIRouter(prefix="/v1/media", tags=["media"])
+
+
+@router.get(
+    "/{media_id}",
+    response_model=MediaRead,
+    summary="One media item shown by published content",
+    responses=problem_responses(404, 422),
+)
+async def get_media(
+    media_id: IdPath, session: ReadSession, cache: PublicCacheDep, viewer: ViewerDep
+) -> Response:
+    if (not_modified := cache.not_modified()) is not None:
+        return not_modified
+    media = await service.get_media(session, media_id, viewer, utcnow())
+    return cache.json(media, surrogate_keys=["media", f"media-{media_id}"], max_age=300)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class ContentState(Base):
+    """A single row whose ``revision`` grows with every change to public content.
+
+    Public ETags are derived from it, so a revalidation costs one tiny query instead of
+    rebuilding the response. ``next_transition_at`` is the earliest moment at which content
+    changes visibility by the clock alone (an embargo lifting, a scheduled time arriving).
+    """
+
+    __tablename__ = "content_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=1)
+    next_transition_at: Mapped[datetime | None]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.articles.visibility import Viewer
+from app.models import TickerItem
+from app.ticker.visibility import live_ticker_items
+
+TICKER_COLUMNS = (
+    TickerItem.id,
+    TickerItem.text,
+    TickerItem.url,
+    TickerItem.article_id,
+    TickerItem.priority,
+    TickerItem.language,
+    TickerItem.starts_at,
+    TickerItem.expires_at,
+    TickerItem.created_at,
+    TickerItem.updated_at,
+)
+
+MAX_LIVE_ITEMS = 50
+
+
+async def live_items(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    *,
+    language: str | None = None,
+    max_rank: int = 2,
+) -> Sequence[Row[Any]]:
+    """Live lines, breaking before urgent before normal, newest first within a priority."""
+    query = (
+        select(*TICKER_COLUMNS)
+        .where(live_ticker_items(viewer, now), TickerItem.priority_rank <= max_rank)
+        .order_by(TickerItem.priority_rank, TickerItem.starts_at.desc(), TickerItem.id.desc())
+        .limit(MAX_LIVE_ITEMS)
+    )
+    if language is not None:
+        query = query.where(TickerItem.language == language)
+    return (await session.execute(query)).all()

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from app.articles.dependencies import ViewerDep
+from app.core.caching import PublicCacheDep
+from app.core.database import ReadSession
+from app.core.errors import problem_responses
+from app.core.text import LANGUAGE_PATTERN
+from app.models.base import utcnow
+from app.ticker import service
+from app.ticker.schemas import TickerRead
+
+router = APIRouter(prefix="/v1/ticker", tags=["ticker"])
+
+TICKER_MAX_AGE = 5
+
+
+@router.get(
+    "",
+    response_model=TickerRead,
+    summary="The live breaking-news ticker, priority then newest first",
+    responses=problem_responses(422),
+)
+async def get_ticker(
+    session: ReadSession,
+    cache: PublicCacheDep,
+    viewer: ViewerDep,
+    language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN, max_length=35)] = None,
+    priority: Annotated[
+        Literal["breaking", "urgent", "normal"],
+        Query(description="Lowest priority to include."),
+    ] = "normal",
+) -> Response:
+    if (not_modified := cache.not_modified(TICKER_MAX_AGE)) is not None:
+        return not_modified
+    items = await service.live_ticker(
+        session, viewer, utcnow(), language=language, min_priority=priority
+    )
+    return cache.json(
+        {"items": items},
+        surrogate_keys=["ticker", *(f"ticker-{item['id']}" for item in items)],
+        max_age=TICKER_MAX_AGE,
+    )
