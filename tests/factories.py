@@ -58,7 +58,9 @@ async def tag(session: AsyncSession, name: str, *, language: str = "ar") -> Tag:
     return row
 
 
-async def author(session: AsyncSession, name: str, *, language: str = "ar", **fields: Any) -> Author:
+async def author(
+    session: AsyncSession, name: str, *, language: str = "ar", **fields: Any
+) -> Author:
     row = Author(
         name=name, slug=await unique_slug(session, Author.slug, name), language=language, **fields
     )
@@ -78,8 +80,12 @@ async def image(session: AsyncSession, *, caption: str = "صورة", **fields: A
         "credit": "تصوير: فريق خبر",
         "alt_text": "وصف الصورة",
         "renditions": {
-            "w320": {"key": "ab/abcdef_w320.jpg", "width": 320, "height": 180,
-                     "mime_type": "image/jpeg"},
+            "w320": {
+                "key": "ab/abcdef_w320.jpg",
+                "width": 320,
+                "height": 180,
+                "mime_type": "image/jpeg",
+            },
         },  # fmt: skip
         **fields,
     }

@@ -146,28 +146,28 @@ async def ensure_state_row(session: AsyncSession) -> None:
         await session.flush()
 
 
-async def advance_clock(engine: AsyncEngine) -> bool:
-    """Bump the revision if a clock transition has passed. Safe with many workers: the
-    conditional UPDATE lets one of them win and the others change nothing."""
+async def advance_clock(session: AsyncSession) -> bool:
+    """Bump the revision if a clock transition has passed; True when it did. Safe with many
+    workers: the conditional UPDATE lets one of them win and the others change nothing."""
     now = utcnow()
-    async with AsyncSession(engine) as session, session.begin():
-        result = await session.execute(
-            update(ContentState)
-            .where(ContentState.id == STATE_ID, ContentState.next_transition_at <= now)
-            .values(
-                revision=ContentState.revision + 1,
-                next_transition_at=_next_transition_query(now).scalar_subquery(),
-            )
-            .execution_options(synchronize_session=False)
+    result = await session.execute(
+        update(ContentState)
+        .where(ContentState.id == STATE_ID, ContentState.next_transition_at <= now)
+        .values(
+            revision=ContentState.revision + 1,
+            next_transition_at=_next_transition_query(now).scalar_subquery(),
         )
-        return bool(getattr(result, "rowcount", 0))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def run_clock(engine: AsyncEngine, interval: float = 1.0) -> None:
     """The app's background clock: turns passing time into revision bumps."""
     while True:
         try:
-            await advance_clock(engine)
+            async with AsyncSession(engine) as session, session.begin():
+                await advance_clock(session)
         except asyncio.CancelledError:
             raise
         except Exception:

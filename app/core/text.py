@@ -17,7 +17,8 @@ _TATWEEL = "\u0640"
 _STRIP_FROM_SLUG = re.compile(f"[{_ARABIC_MARKS}{_TATWEEL}]")
 _SLUG_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212/\\|.·]+")
 _HYPHENS = re.compile(r"-{2,}")
-_WORD = re.compile(f"[\\w{_ARABIC_MARKS}\u200c\u200d'’]+")
+# A number with separators (2,000 / ٣٫٥) is one word; so is a word with diacritics or joiners.
+_WORD = re.compile(f"\\d+(?:[.,\u066b\u066c]\\d+)+|[\\w{_ARABIC_MARKS}\u200c\u200d'’]+")
 SLUG_MAX_LENGTH = 120
 
 RTL_LANGUAGES = frozenset(

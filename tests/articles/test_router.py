@@ -46,7 +46,9 @@ async def test_summary_has_the_contract_fields_and_readable_arabic(
     assert item["kicker"] == "عاجل" and item["is_breaking"] is True
     assert item["category"] == {"id": newsroom.world.id, "slug": "شؤون-دولية", "name": "شؤون دولية"}
     assert item["tags"] == [{"slug": "الانتخابات", "name": "الانتخابات"}]
-    assert item["authors"] == [{"id": newsroom.ahmad.id, "slug": "أحمد-المصري", "name": "أحمد المصري"}]
+    assert item["authors"] == [
+        {"id": newsroom.ahmad.id, "slug": "أحمد-المصري", "name": "أحمد المصري"}
+    ]
     assert item["featured_media"]["url"] == "https://api.example/media/ab/abcdef.jpg"
     assert item["featured_media"]["renditions"]["w320"]["width"] == 320
     assert item["published_at"].endswith("Z") and "T" in item["published_at"]
@@ -77,7 +79,8 @@ async def test_tag_author_language_and_breaking_filters(
     breaking = await client.get("/v1/articles", params={"is_breaking": "true"})
     assert ids(breaking) == [newsroom.lead.id]
     combined = await client.get(
-        "/v1/articles", params={"category": "الرئيسية", "tag": "الانتخابات", "author": "أحمد-المصري"}
+        "/v1/articles",
+        params={"category": "الرئيسية", "tag": "الانتخابات", "author": "أحمد-المصري"},
     )
     assert ids(combined) == [newsroom.lead.id]
 
@@ -152,7 +155,10 @@ async def test_detail_by_id_is_the_full_representation(
     assert body["status"] == "published" and body["version"] == 1
     assert body["source"] == {"name": "وكالة الأنباء", "url": "https://agency.example/1"}
     # Related: the draft is never shown, order is the editors'.
-    assert [r["id"] for r in body["related"]] == [newsroom.mideast_story.id, newsroom.sport_story.id]
+    assert [r["id"] for r in body["related"]] == [
+        newsroom.mideast_story.id,
+        newsroom.sport_story.id,
+    ]
     gallery, video = sorted(body["media"], key=lambda m: m["role"])
     assert video["role"] == "video" and video["caption"] == "شاهد الافتتاح"
     assert video["embed"] == {
@@ -181,14 +187,18 @@ async def test_decomposed_unicode_slug_resolves_to_the_nfc_article(
 ) -> None:
     import unicodedata
 
-    article = await factories.article(session, "Café élections", newsroom.english_world, language="en")
+    article = await factories.article(
+        session, "Café élections", newsroom.english_world, language="en"
+    )
     nfd = unicodedata.normalize("NFD", article.slug)
     assert nfd != article.slug
     response = await client.get("/v1/articles/by-slug/" + quote(nfd))
     assert response.status_code == 200 and response.json()["id"] == article.id
 
 
-@pytest.mark.parametrize("which", ["draft", "scheduled", "embargoed", "archived", "future_published"])
+@pytest.mark.parametrize(
+    "which", ["draft", "scheduled", "embargoed", "archived", "future_published"]
+)
 async def test_hidden_articles_are_404_by_id_and_slug(
     client: httpx.AsyncClient, newsroom: Newsroom, which: str
 ) -> None:
