@@ -83,6 +83,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Default: KHABAR_PORT.")] = None,
     workers: Annotated[int, typer.Option(min=1)] = 1,
     reload: bool = False,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the API with uvicorn."""
     settings = get_settings()
@@ -94,6 +95,7 @@ def serve(
         workers=workers,
         reload=reload,
         proxy_headers=True,
+        access_log=access_log,
         log_level=settings.log_level,
     )
 
@@ -137,7 +139,7 @@ def start() -> None:
     migrate()
     if settings.seed_demo:
         asyncio.run(_seed(only_if_empty=True))
-    serve(host=None, port=None)
+    serve(host=None, port=None, workers=1, reload=False, access_log=True)
 
 
 def main() -> None:

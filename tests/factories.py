@@ -86,7 +86,7 @@ async def image(session: AsyncSession, *, caption: str = "صورة", **fields: A
                 "height": 180,
                 "mime_type": "image/jpeg",
             },
-        },  # fmt: skip
+        },
         **fields,
     }
     row = Media(**values)

@@ -65,7 +65,10 @@ async def build(session: AsyncSession) -> Newsroom:
         age=timedelta(minutes=10),
         kicker="عاجل",
         summary="افتتح الرئيس مدرسة.",
-        body="<p>افتتح الرئيسُ اليوم مدرسةً جديدةً.</p><h2>التفاصيل</h2><p>قال أحمد إن المدرسة تتسع لألف طالب.</p>",
+        body=(
+            "<p>افتتح الرئيسُ اليوم مدرسةً جديدةً.</p><h2>التفاصيل</h2>"
+            "<p>قال أحمد إن المدرسة تتسع لألف طالب.</p>"
+        ),
         tags=[elections],
         authors=[ahmad],
         featured_media_id=photo.id,

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, literal, select, tuple_, union_all
+from sqlalchemy import Select, literal, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.articles.visibility import Viewer, visible_articles
+from app.core.database import AnyRow, fetch_all, fetch_one_or_none
 from app.media.repository import MEDIA_COLUMNS
 from app.models import (
     Article,
@@ -86,7 +87,7 @@ async def list_page(
     filters: ListFilter,
     after: tuple[datetime, int] | None,
     limit: int,
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     """Newest first. The driving table is the one whose index serves the narrowest filter:
     a section, a tag or a byline each keep a copy of ``published_at`` for that."""
     query = _summaries()
@@ -127,7 +128,7 @@ async def list_page(
     if after is not None:
         query = query.where(tuple_(key_time, key_id) < tuple_(*after))
     query = query.order_by(key_time.desc(), key_id.desc()).limit(limit)
-    return (await session.execute(query)).all()
+    return await fetch_all(session, query)
 
 
 async def get_detail(
@@ -137,7 +138,7 @@ async def get_detail(
     *,
     article_id: int | None = None,
     slug: str | None = None,
-) -> Row[Any] | None:
+) -> AnyRow | None:
     query = _with_featured(select(*DETAIL_COLUMNS).select_from(Article)).where(
         visible_articles(viewer, now)
     )
@@ -145,12 +146,12 @@ async def get_detail(
         query = query.where(Article.id == article_id)
     else:
         query = query.where(Article.slug == slug)
-    return (await session.execute(query)).one_or_none()
+    return await fetch_one_or_none(session, query)
 
 
 async def related_summaries(
     session: AsyncSession, viewer: Viewer, now: datetime, article_id: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     query = (
         _with_featured(
             _summaries()
@@ -160,7 +161,7 @@ async def related_summaries(
         .where(ArticleRelated.article_id == article_id, visible_articles(viewer, now))
         .order_by(ArticleRelated.position, ArticleRelated.related_id)
     )
-    return (await session.execute(query)).all()
+    return await fetch_all(session, query)
 
 
 async def collection_summaries(
@@ -172,7 +173,7 @@ async def collection_summaries(
     language: str | None,
     after: tuple[int, int] | None,
     limit: int,
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     query = (
         _with_featured(
             _summaries(*SUMMARY_COLUMNS, CollectionItem.position)
@@ -189,12 +190,12 @@ async def collection_summaries(
         query = query.where(
             tuple_(CollectionItem.position, CollectionItem.article_id) > tuple_(*after)
         )
-    return (await session.execute(query)).all()
+    return await fetch_all(session, query)
 
 
 async def section_fronts(
     session: AsyncSession, viewer: Viewer, now: datetime, section_ids: list[int], per_section: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     """The newest ``per_section`` articles of each section, in one statement: one small range
     scan per section, glued with UNION ALL."""
     if not section_ids:
@@ -217,10 +218,10 @@ async def section_fronts(
             .subquery()
         )
         parts.append(select(inner))
-    return (await session.execute(union_all(*parts))).all()
+    return await fetch_all(session, union_all(*parts))
 
 
-async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) -> Sequence[Row[Any]]:
+async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) -> Sequence[AnyRow]:
     """Tags and authors of many articles in one statement: rows of
     ``(kind, article_id, position, id, slug, name)`` with kind ``t`` or ``a``."""
     if not article_ids:
@@ -250,10 +251,10 @@ async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) ->
         .where(ArticleAuthor.article_id.in_(article_ids))
     )
     query = union_all(tags, authors).order_by("article_id", "kind", "position")
-    return (await session.execute(query)).all()
+    return await fetch_all(session, query)
 
 
-async def attached_media(session: AsyncSession, article_id: int) -> Sequence[Row[Any]]:
+async def attached_media(session: AsyncSession, article_id: int) -> Sequence[AnyRow]:
     query = (
         select(
             ArticleMedia.role,
@@ -266,4 +267,4 @@ async def attached_media(session: AsyncSession, article_id: int) -> Sequence[Row
         .where(ArticleMedia.article_id == article_id)
         .order_by(ArticleMedia.role, ArticleMedia.position, ArticleMedia.id)
     )
-    return (await session.execute(query)).all()
+    return await fetch_all(session, query)

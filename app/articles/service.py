@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles import repository
 from app.articles.repository import FEATURED_PREFIX, ListFilter
 from app.articles.visibility import Viewer
 from app.categories.service import CategoryTree
+from app.core.database import AnyRow
 from app.core.errors import NotFound
 from app.core.pagination import CursorCodec
 from app.core.settings import get_settings
@@ -42,7 +42,7 @@ class Bylines:
     authors: dict[int, list[dict[str, Any]]]
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Row[Any]]) -> Bylines:
+    def from_rows(cls, rows: Iterable[AnyRow]) -> Bylines:
         tags: dict[int, list[dict[str, Any]]] = defaultdict(list)
         authors: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for kind, article_id, _position, item_id, slug, name in rows:
@@ -53,7 +53,7 @@ class Bylines:
         return cls(tags, authors)
 
 
-def _featured(row: Row[Any]) -> dict[str, Any] | None:
+def _featured(row: AnyRow) -> dict[str, Any] | None:
     if row.fm_id is None:
         return None
     mapping = row._mapping
@@ -62,7 +62,7 @@ def _featured(row: Row[Any]) -> dict[str, Any] | None:
     )
 
 
-def summary(row: Row[Any], tree: CategoryTree, bylines: Bylines) -> dict[str, Any]:
+def summary(row: AnyRow, tree: CategoryTree, bylines: Bylines) -> dict[str, Any]:
     node = tree.by_id.get(row.category_id)
     return {
         "id": row.id,
@@ -87,7 +87,7 @@ def summary(row: Row[Any], tree: CategoryTree, bylines: Bylines) -> dict[str, An
 
 
 async def summaries(
-    session: AsyncSession, rows: Sequence[Row[Any]], tree: CategoryTree
+    session: AsyncSession, rows: Sequence[AnyRow], tree: CategoryTree
 ) -> list[dict[str, Any]]:
     bylines = Bylines.from_rows(await repository.bylines_and_tags(session, [r.id for r in rows]))
     return [summary(row, tree, bylines) for row in rows]
@@ -165,7 +165,7 @@ async def get_article(
     return article
 
 
-def _attached(row: Row[Any]) -> dict[str, Any]:
+def _attached(row: AnyRow) -> dict[str, Any]:
     mapping = row._mapping
     item = media_service.represent({key: mapping[key] for key in MEDIA_KEYS})
     if row.link_caption:

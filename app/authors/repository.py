@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from app.core.database import AnyRow, fetch_all, fetch_one_or_none
 from app.media.repository import MEDIA_COLUMNS
 from app.models import Author, Media
 
@@ -25,12 +26,12 @@ def _select() -> Select[Any]:
     ).outerjoin(Avatar, Avatar.id == Author.avatar_media_id)
 
 
-async def page(session: AsyncSession, after: str | None, limit: int) -> Sequence[Row[Any]]:
+async def page(session: AsyncSession, after: str | None, limit: int) -> Sequence[AnyRow]:
     query = _select().order_by(Author.slug).limit(limit)
     if after is not None:
         query = query.where(Author.slug > after)
-    return (await session.execute(query)).all()
+    return await fetch_all(session, query)
 
 
-async def by_slug(session: AsyncSession, slug: str) -> Row[Any] | None:
-    return (await session.execute(_select().where(Author.slug == slug))).one_or_none()
+async def by_slug(session: AsyncSession, slug: str) -> AnyRow | None:
+    return await fetch_one_or_none(session, _select().where(Author.slug == slug))

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.authors import repository
 from app.authors.repository import AVATAR_PREFIX
+from app.core.database import AnyRow
 from app.core.errors import NotFound
 from app.core.pagination import CursorCodec, slug_keyset_page
 from app.core.text import direction_of
@@ -16,7 +16,7 @@ from app.media.repository import MEDIA_KEYS
 CURSOR = "authors"
 
 
-def represent(row: Row[Any]) -> dict[str, Any]:
+def represent(row: AnyRow) -> dict[str, Any]:
     mapping = row._mapping
     avatar = None
     if mapping[AVATAR_PREFIX + "id"] is not None:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.database import AnyRow, fetch_all
 from app.models import Category
 
 _ALL = select(
@@ -19,5 +20,5 @@ _ALL = select(
 ).order_by(Category.depth, Category.position, Category.id)
 
 
-async def all_categories(session: AsyncSession) -> Sequence[Row[tuple[object, ...]]]:
-    return (await session.execute(_ALL)).all()
+async def all_categories(session: AsyncSession) -> Sequence[AnyRow]:
+    return await fetch_all(session, _ALL)

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.database import AnyRow, fetch_one_or_none
 from app.models import Collection
 
 
-async def by_slug(session: AsyncSession, slug: str) -> Row[Any] | None:
+async def by_slug(session: AsyncSession, slug: str) -> AnyRow | None:
     query = select(
         Collection.id,
         Collection.slug,
@@ -16,4 +15,4 @@ async def by_slug(session: AsyncSession, slug: str) -> Row[Any] | None:
         Collection.description,
         Collection.language,
     ).where(Collection.slug == slug)
-    return (await session.execute(query)).one_or_none()
+    return await fetch_one_or_none(session, query)

@@ -7,13 +7,13 @@ commits when the request succeeds and rolls back when it raises; services only `
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias, Unpack
 
 from fastapi import Depends, Request
-from sqlalchemy import event, make_url
+from sqlalchemy import Executable, Row, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -110,3 +110,16 @@ async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 ReadSession = Annotated[AsyncSession, Depends(_read_session)]
 WriteSession = Annotated[AsyncSession, Depends(_write_session)]
+
+#: A result row of any shape: repositories return rows of explicit column lists.
+AnyRow: TypeAlias = "Row[Unpack[tuple[Any, ...]]]"
+
+
+async def fetch_all(session: AsyncSession, query: Executable) -> Sequence[AnyRow]:
+    rows: Sequence[AnyRow] = (await session.execute(query)).all()
+    return rows
+
+
+async def fetch_one_or_none(session: AsyncSession, query: Executable) -> AnyRow | None:
+    row: AnyRow | None = (await session.execute(query)).one_or_none()
+    return row

@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     #: Optional read replica; reads use the primary when unset.
     database_read_url: str | None = None
     database_pool_size: int = Field(default=10, ge=1)
-    redis_url: str | None = None
     media_dir: Path = Path("./var/media")
     media_url_path: str = "/media"
     #: The newsroom's public web site: canonical article URLs are built under it.
@@ -40,8 +39,6 @@ class Settings(BaseSettings):
     feed_top_collection: str = "top-stories"
     site_name: str = "خبر"
     secret_key: str = DEV_SECRET_KEY
-    cors_origins: list[str] = Field(default_factory=list)
-    default_language: str = "ar"
     #: Words read per minute, for ``reading_time_minutes``.
     reading_words_per_minute: int = Field(default=200, ge=50)
     cache_max_age: int = Field(default=30, ge=0)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import Viewer, visible_articles
+from app.core.database import AnyRow, fetch_one_or_none
 from app.models import Article, ArticleMedia, Author, Media
 
 MEDIA_COLUMNS = (
@@ -44,6 +45,6 @@ def is_public_media(viewer: Viewer, now: datetime) -> Any:
 
 async def get_public(
     session: AsyncSession, media_id: int, viewer: Viewer, now: datetime
-) -> Row[Any] | None:
+) -> AnyRow | None:
     query = select(*MEDIA_COLUMNS).where(Media.id == media_id, is_public_media(viewer, now))
-    return (await session.execute(query)).one_or_none()
+    return await fetch_one_or_none(session, query)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.database import AnyRow
 from app.core.errors import NotFound
 from app.core.pagination import CursorCodec, slug_keyset_page
 from app.core.text import direction_of
@@ -13,7 +13,7 @@ from app.tags import repository
 CURSOR = "tags"
 
 
-def represent(row: Row[Any]) -> dict[str, Any]:
+def represent(row: AnyRow) -> dict[str, Any]:
     return {
         "id": row.id,
         "slug": row.slug,

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import Viewer
+from app.core.database import AnyRow, fetch_all
 from app.models import TickerItem
 from app.ticker.visibility import live_ticker_items
 
@@ -34,7 +34,7 @@ async def live_items(
     *,
     language: str | None = None,
     max_rank: int = 2,
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     """Live lines, breaking before urgent before normal, newest first within a priority."""
     query = (
         select(*TICKER_COLUMNS)
@@ -44,4 +44,4 @@ async def live_items(
     )
     if language is not None:
         query = query.where(TickerItem.language == language)
-    return (await session.execute(query)).all()
+    return await fetch_all(session, query)

@@ -3,16 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import Viewer
+from app.core.database import AnyRow
 from app.core.text import direction_of, rfc3339
 from app.models.ticker import TICKER_PRIORITIES
 from app.ticker import repository
 
 
-def represent(row: Row[Any]) -> dict[str, Any]:
+def represent(row: AnyRow) -> dict[str, Any]:
     return {
         "id": row.id,
         "text": row.text,

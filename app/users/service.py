@@ -55,13 +55,12 @@ async def create_user(
 async def ensure_admin(engine: AsyncEngine, username: str, password: str) -> bool:
     """Create the configured first admin if absent. Several workers may race here: the
     unique username lets one win and the others see it exists. True when created."""
-    async with AsyncSession(engine, expire_on_commit=False) as session:
-        if await session.scalar(select(User.id).where(User.username == username)):
-            return False
-        try:
-            async with session.begin():
-                await create_user(session, username=username, password=password, role="admin")
-        except (IntegrityError, Conflict):
-            return False
+    try:
+        async with AsyncSession(engine) as session, session.begin():
+            if await session.scalar(select(User.id).where(User.username == username)):
+                return False
+            await create_user(session, username=username, password=password, role="admin")
+    except (IntegrityError, Conflict):
+        return False
     log.info("created the admin account %s", username)
     return True

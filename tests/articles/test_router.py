@@ -38,12 +38,15 @@ async def test_summary_has_the_contract_fields_and_readable_arabic(
 ) -> None:
     response = await client.get("/v1/articles", params={"limit": 1})
     raw = response.content.decode()
-    assert "\\u" not in raw and "الرئيس يفتتح" in raw
+    assert "\\u" not in raw
+    assert "الرئيس يفتتح" in raw
     item = response.json()["items"][0]
     assert item["slug"] == "الرئيس-يفتتح-مدرسة-جديدة-في-القاهرة"
     assert item["url"] == f"https://news.example/news/{newsroom.lead.id}/{item['slug']}"
-    assert item["language"] == "ar" and item["direction"] == "rtl"
-    assert item["kicker"] == "عاجل" and item["is_breaking"] is True
+    assert item["language"] == "ar"
+    assert item["direction"] == "rtl"
+    assert item["kicker"] == "عاجل"
+    assert item["is_breaking"] is True
     assert item["category"] == {"id": newsroom.world.id, "slug": "شؤون-دولية", "name": "شؤون دولية"}
     assert item["tags"] == [{"slug": "الانتخابات", "name": "الانتخابات"}]
     assert item["authors"] == [
@@ -51,7 +54,8 @@ async def test_summary_has_the_contract_fields_and_readable_arabic(
     ]
     assert item["featured_media"]["url"] == "https://api.example/media/ab/abcdef.jpg"
     assert item["featured_media"]["renditions"]["w320"]["width"] == 320
-    assert item["published_at"].endswith("Z") and "T" in item["published_at"]
+    assert item["published_at"].endswith("Z")
+    assert "T" in item["published_at"]
     assert item["reading_time_minutes"] == 1
 
 
@@ -111,9 +115,11 @@ async def test_cursor_pages_through_everything_once_with_link_headers(
             assert link is None
             url = None
         else:
-            assert link is not None and link.endswith('rel="next"')
+            assert link is not None
+            assert link.endswith('rel="next"')
             url = link[1 : link.index(">")]
-            assert "cursor=" in url and "limit=1" in url
+            assert "cursor=" in url
+            assert "limit=1" in url
     assert seen == [a.id for a in newsroom.public]
     assert pages == len(newsroom.public)
 
@@ -152,7 +158,8 @@ async def test_detail_by_id_is_the_full_representation(
     assert [b["type"] for b in body["body_blocks"]] == ["paragraph", "heading", "paragraph"]
     assert body["body_text"].startswith("افتتح الرئيسُ اليوم")
     assert body["word_count"] == 13
-    assert body["status"] == "published" and body["version"] == 1
+    assert body["status"] == "published"
+    assert body["version"] == 1
     assert body["source"] == {"name": "وكالة الأنباء", "url": "https://agency.example/1"}
     # Related: the draft is never shown, order is the editors'.
     assert [r["id"] for r in body["related"]] == [
@@ -160,7 +167,8 @@ async def test_detail_by_id_is_the_full_representation(
         newsroom.sport_story.id,
     ]
     gallery, video = sorted(body["media"], key=lambda m: m["role"])
-    assert video["role"] == "video" and video["caption"] == "شاهد الافتتاح"
+    assert video["role"] == "video"
+    assert video["caption"] == "شاهد الافتتاح"
     assert video["embed"] == {
         "provider": "youtube",
         "external_id": "8IqWBHMtgyI",
@@ -168,7 +176,8 @@ async def test_detail_by_id_is_the_full_representation(
         "embed_url": "https://www.youtube-nocookie.com/embed/8IqWBHMtgyI?start=33",
         "thumbnail_url": "https://i.ytimg.com/vi/8IqWBHMtgyI/hqdefault.jpg",
     }
-    assert gallery["role"] == "gallery" and gallery["caption"] == "الرئيس في القاهرة"
+    assert gallery["role"] == "gallery"
+    assert gallery["caption"] == "الرئيس في القاهرة"
     assert article["id"] == newsroom.lead.id
 
 
@@ -177,7 +186,8 @@ async def test_detail_by_arabic_slug_raw_or_percent_encoded(
 ) -> None:
     slug = "الرئيس-يفتتح-مدرسة-جديدة-في-القاهرة"
     encoded = await client.get("/v1/articles/by-slug/" + quote(slug))
-    assert encoded.status_code == 200 and encoded.json()["id"] == newsroom.lead.id
+    assert encoded.status_code == 200
+    assert encoded.json()["id"] == newsroom.lead.id
     raw = await client.get(f"/v1/articles/by-slug/{slug}")
     assert raw.json()["id"] == newsroom.lead.id
 
@@ -193,7 +203,8 @@ async def test_decomposed_unicode_slug_resolves_to_the_nfc_article(
     nfd = unicodedata.normalize("NFD", article.slug)
     assert nfd != article.slug
     response = await client.get("/v1/articles/by-slug/" + quote(nfd))
-    assert response.status_code == 200 and response.json()["id"] == article.id
+    assert response.status_code == 200
+    assert response.json()["id"] == article.id
 
 
 @pytest.mark.parametrize(

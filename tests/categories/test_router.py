@@ -28,7 +28,8 @@ async def test_tree_is_nested_and_ordered_by_position(
     arabic = tree.items[0]
     assert [c.id for c in arabic.children] == [first.id, newsroom.world.id, newsroom.sport.id]
     assert arabic.children[1].children[0].slug == "الشرق-الأوسط"
-    assert arabic.direction == "rtl" and tree.items[1].direction == "ltr"
+    assert arabic.direction == "rtl"
+    assert tree.items[1].direction == "ltr"
 
 
 async def test_category_has_a_breadcrumb_from_the_root_to_itself(

@@ -24,7 +24,8 @@ async def test_collection_in_editor_order_without_hidden_articles(
     response = await client.get("/v1/collections/top-stories")
     collection = CollectionRead.model_validate(response.json())
     assert [item.id for item in collection.items] == [newsroom.sport_story.id, newsroom.lead.id]
-    assert collection.title == "أهم الأخبار" and collection.direction == "rtl"
+    assert collection.title == "أهم الأخبار"
+    assert collection.direction == "rtl"
     assert f"article-{newsroom.lead.id}" in response.headers["surrogate-key"].split()
 
 

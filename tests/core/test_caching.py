@@ -52,7 +52,8 @@ async def test_detail_surrogate_keys_name_the_article_and_its_sections(
     response = await client.get(f"/v1/articles/{newsroom.lead.id}")
     keys = response.headers["surrogate-key"].split()
     assert f"article-{newsroom.lead.id}" in keys
-    assert f"category-{newsroom.home.id}" in keys and f"category-{newsroom.world.id}" in keys
+    assert f"category-{newsroom.home.id}" in keys
+    assert f"category-{newsroom.world.id}" in keys
     assert f"article-{newsroom.mideast_story.id}" in keys  # shown as related
 
 
@@ -107,7 +108,8 @@ async def test_the_clock_bumps_the_revision_once_when_an_embargo_lifts(
     assert await advance_clock(session) is True
     after = await current_revision(session)
     assert after.value == before.value + 1
-    assert after.next_transition_at is not None and after.next_transition_at > utcnow()
+    assert after.next_transition_at is not None
+    assert after.next_transition_at > utcnow()
     assert await advance_clock(session) is False  # a second worker finds nothing to do
     relisted = await client.get("/v1/articles", headers={"If-None-Match": listed.headers["etag"]})
     assert relisted.status_code == 200

@@ -30,7 +30,9 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     jsonschema.validate(body, PROBLEM_SCHEMA)
-    assert body["status"] == status and body["title"] and body["type"]
+    assert body["status"] == status
+    assert body["title"]
+    assert body["type"]
     text = response.text.lower()
     for leak in ("traceback", "select ", "sqlalchemy", "/work/", ".py"):
         assert leak not in text

@@ -25,4 +25,5 @@ async def test_migration_seeds_the_content_revision_row(connection: AsyncConnect
     from sqlalchemy import text
 
     revision = await connection.scalar(text("SELECT revision FROM content_state WHERE id = 1"))
-    assert revision is not None and revision >= 1
+    assert revision is not None
+    assert revision >= 1

@@ -21,9 +21,11 @@ async def test_media_of_a_published_article_is_public(
     story = await factories.article(session, "خبر", home, featured_media_id=photo.id)
     await factories.attach(session, story, video, "video")
     image = MediaRead.model_validate((await client.get(f"/v1/media/{photo.id}")).json())
-    assert image.kind == "image" and image.url == "https://api.example/media/ab/abcdef.jpg"
+    assert image.kind == "image"
+    assert image.url == "https://api.example/media/ab/abcdef.jpg"
     embed = MediaRead.model_validate((await client.get(f"/v1/media/{video.id}")).json())
-    assert embed.embed is not None and embed.embed.start_seconds == 33
+    assert embed.embed is not None
+    assert embed.embed.start_seconds == 33
     assert embed.url == "https://www.youtube.com/watch?time_continue=33&v=8IqWBHMtgyI"
 
 

@@ -40,7 +40,8 @@ async def test_live_items_priority_then_newest(
     ticker = TickerRead.model_validate(response.json())
     assert [i.id for i in ticker.items] == [new_breaking.id, old_breaking.id, urgent.id, normal.id]
     first = response.json()["items"][0]
-    assert first["article_id"] == newsroom.lead.id and first["direction"] == "rtl"
+    assert first["article_id"] == newsroom.lead.id
+    assert first["direction"] == "rtl"
     assert first["expires_at"].endswith("Z")
 
 
