@@ -13,7 +13,7 @@ from app.articles.router import router as articles_router
 from app.authors.router import router as authors_router
 from app.categories.router import router as categories_router
 from app.collections.router import router as collections_router
-from app.core.caching import dump_json
+from app.core.caching import ConditionalGetMiddleware, dump_json
 from app.core.database import Database
 from app.core.errors import install_error_handlers
 from app.core.middleware import CompressionMiddleware, ImmutableStaticFiles
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         ImmutableStaticFiles(directory=settings.media_dir, check_dir=False),
         name="media",
     )
+    app.add_middleware(ConditionalGetMiddleware)
     # Public reads may be fetched from any origin, never with credentials.
     app.add_middleware(
         CORSMiddleware,

@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import (  # noqa: E402
 
 from app.core.database import Database, make_engine  # noqa: E402
 from app.core.migrations import upgrade_connection  # noqa: E402
-from app.core.revision import install_revision_hooks  # noqa: E402
+from app.core.revision import SessionRevisionSource, install_revision_hooks  # noqa: E402
 from app.core.settings import get_settings  # noqa: E402
 from app.main import create_app  # noqa: E402
 from tests.postgres import postgres_cluster  # noqa: E402
@@ -105,7 +105,11 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
 async def app(engine: AsyncEngine, connection: AsyncConnection) -> AsyncIterator[FastAPI]:
     sessions = _joined_sessions(connection)
     database = Database(
-        write_engine=engine, read_engine=engine, write_sessions=sessions, read_sessions=sessions
+        write_engine=engine,
+        read_engine=engine,
+        write_sessions=sessions,
+        read_sessions=sessions,
+        revisions=SessionRevisionSource(sessions),
     )
     application = create_app(get_settings(), database)
     async with LifespanManager(application):

@@ -4,16 +4,27 @@ and bylines of the whole page, whatever the page size."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, astuple, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, literal, select, tuple_, union_all
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.articles.visibility import Viewer, visible_articles
 from app.core.database import AnyRow, fetch_all, fetch_one_or_none
+from app.core.fastread import ReadStatements
 from app.media.repository import MEDIA_COLUMNS
 from app.models import (
     Article,
@@ -27,6 +38,7 @@ from app.models import (
     Media,
     Tag,
 )
+from app.models.base import UTCDateTime
 
 FeaturedMedia = aliased(Media, name="featured")
 FEATURED_PREFIX = "fm_"
@@ -80,6 +92,61 @@ class ListFilter:
     is_breaking: bool | None = None
 
 
+_READS = ReadStatements()
+
+
+def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Select[Any]:
+    """The page query for one combination of filters; values are bound at execution."""
+    now = bindparam("now", type_=UTCDateTime())
+    query = _summaries()
+    if filters.section_id is not None:
+        key_time, key_id = ArticleSection.published_at, ArticleSection.article_id
+        query = query.select_from(ArticleSection).join(Article, Article.id == key_id)
+        query = query.where(ArticleSection.category_id == bindparam("section_id", type_=Integer))
+    elif filters.tag_id is not None:
+        key_time, key_id = ArticleTag.published_at, ArticleTag.article_id
+        query = query.select_from(ArticleTag).join(Article, Article.id == key_id)
+        query = query.where(ArticleTag.tag_id == bindparam("tag_id", type_=Integer))
+    elif filters.author_id is not None:
+        key_time, key_id = ArticleAuthor.published_at, ArticleAuthor.article_id
+        query = query.select_from(ArticleAuthor).join(Article, Article.id == key_id)
+        query = query.where(ArticleAuthor.author_id == bindparam("author_id", type_=Integer))
+    else:
+        key_time, key_id = Article.published_at, Article.id
+        query = query.select_from(Article)
+    query = _with_featured(query).where(visible_articles(viewer, now), key_time <= now)
+    if filters.section_id is not None and filters.tag_id is not None:
+        query = query.where(
+            Article.id.in_(
+                select(ArticleTag.article_id).where(
+                    ArticleTag.tag_id == bindparam("tag_id", type_=Integer)
+                )
+            )
+        )
+    if filters.author_id is not None and (filters.section_id or filters.tag_id) is not None:
+        query = query.where(
+            Article.id.in_(
+                select(ArticleAuthor.article_id).where(
+                    ArticleAuthor.author_id == bindparam("author_id", type_=Integer)
+                )
+            )
+        )
+    if filters.language is not None:
+        query = query.where(Article.language == bindparam("language", type_=String))
+    if filters.is_breaking is not None:
+        query = query.where(Article.is_breaking == bindparam("is_breaking", type_=Boolean))
+    if filters.since is not None:
+        query = query.where(key_time >= bindparam("since", type_=UTCDateTime()))
+    if filters.until is not None:
+        query = query.where(key_time < bindparam("until", type_=UTCDateTime()))
+    if paged:
+        after = tuple_(
+            bindparam("after_time", type_=UTCDateTime()), bindparam("after_id", type_=Integer)
+        )
+        query = query.where(tuple_(key_time, key_id) < after)
+    return query.order_by(key_time.desc(), key_id.desc()).limit(bindparam("limit", type_=Integer))
+
+
 async def list_page(
     session: AsyncSession,
     viewer: Viewer,
@@ -87,48 +154,18 @@ async def list_page(
     filters: ListFilter,
     after: tuple[datetime, int] | None,
     limit: int,
-) -> Sequence[AnyRow]:
+) -> list[Any]:
     """Newest first. The driving table is the one whose index serves the narrowest filter:
     a section, a tag or a byline each keep a copy of ``published_at`` for that."""
-    query = _summaries()
-    if filters.section_id is not None:
-        key_time, key_id = ArticleSection.published_at, ArticleSection.article_id
-        query = query.select_from(ArticleSection).join(Article, Article.id == key_id)
-        query = query.where(ArticleSection.category_id == filters.section_id)
-    elif filters.tag_id is not None:
-        key_time, key_id = ArticleTag.published_at, ArticleTag.article_id
-        query = query.select_from(ArticleTag).join(Article, Article.id == key_id)
-        query = query.where(ArticleTag.tag_id == filters.tag_id)
-    elif filters.author_id is not None:
-        key_time, key_id = ArticleAuthor.published_at, ArticleAuthor.article_id
-        query = query.select_from(ArticleAuthor).join(Article, Article.id == key_id)
-        query = query.where(ArticleAuthor.author_id == filters.author_id)
-    else:
-        key_time, key_id = Article.published_at, Article.id
-        query = query.select_from(Article)
-    query = _with_featured(query).where(visible_articles(viewer, now), key_time <= now)
-    if filters.section_id is not None and filters.tag_id is not None:
-        query = query.where(
-            Article.id.in_(select(ArticleTag.article_id).where(ArticleTag.tag_id == filters.tag_id))
-        )
-    if filters.author_id is not None and (filters.section_id or filters.tag_id) is not None:
-        query = query.where(
-            Article.id.in_(
-                select(ArticleAuthor.article_id).where(ArticleAuthor.author_id == filters.author_id)
-            )
-        )
-    if filters.language is not None:
-        query = query.where(Article.language == filters.language)
-    if filters.is_breaking is not None:
-        query = query.where(Article.is_breaking == filters.is_breaking)
-    if filters.since is not None:
-        query = query.where(key_time >= filters.since)
-    if filters.until is not None:
-        query = query.where(key_time < filters.until)
+    present = tuple(value is not None for value in astuple(filters))
+    shape = ("list", viewer, present, after is not None)
+    statement = _READS.get(
+        session, shape, lambda: _list_statement(viewer, filters, after is not None)
+    )
+    params: dict[str, Any] = {**asdict(filters), "now": now, "limit": limit}
     if after is not None:
-        query = query.where(tuple_(key_time, key_id) < tuple_(*after))
-    query = query.order_by(key_time.desc(), key_id.desc()).limit(limit)
-    return await fetch_all(session, query)
+        params["after_time"], params["after_id"] = after
+    return await statement.fetch(session, params)
 
 
 async def get_detail(
@@ -221,11 +258,8 @@ async def section_fronts(
     return await fetch_all(session, union_all(*parts))
 
 
-async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) -> Sequence[AnyRow]:
-    """Tags and authors of many articles in one statement: rows of
-    ``(kind, article_id, position, id, slug, name)`` with kind ``t`` or ``a``."""
-    if not article_ids:
-        return []
+def _bylines_statement(size: int) -> Select[Any]:
+    ids = [bindparam(f"id{i}", type_=Integer) for i in range(size)]
     tags = (
         select(
             literal("t").label("kind"),
@@ -236,7 +270,7 @@ async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) ->
             Tag.name,
         )
         .join(Tag, Tag.id == ArticleTag.tag_id)
-        .where(ArticleTag.article_id.in_(article_ids))
+        .where(ArticleTag.article_id.in_(ids))
     )
     authors = (
         select(
@@ -248,10 +282,30 @@ async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) ->
             Author.name,
         )
         .join(Author, Author.id == ArticleAuthor.author_id)
-        .where(ArticleAuthor.article_id.in_(article_ids))
+        .where(ArticleAuthor.article_id.in_(ids))
     )
-    query = union_all(tags, authors).order_by("article_id", "kind", "position")
-    return await fetch_all(session, query)
+    return union_all(tags, authors).order_by("article_id", "kind", "position")  # type: ignore[return-value]
+
+
+BYLINE_BATCH = 1024
+
+
+async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) -> list[Any]:
+    """Tags and authors of many articles in one statement: rows of
+    ``(kind, article_id, position, id, slug, name)`` with kind ``t`` or ``a``.
+
+    The id list is padded to a power of two, so a handful of compiled statements serve every
+    page size; pages beyond ``BYLINE_BATCH`` ids take one statement per batch."""
+    rows: list[Any] = []
+    for start in range(0, len(article_ids), BYLINE_BATCH):
+        batch = list(article_ids[start : start + BYLINE_BATCH])
+        size = max(4, 1 << (len(batch) - 1).bit_length())
+        statement = _READS.get(
+            session, ("bylines", size), lambda size=size: _bylines_statement(size)
+        )
+        params = {f"id{i}": (batch[i] if i < len(batch) else None) for i in range(size)}
+        rows += await statement.fetch(session, params)
+    return rows
 
 
 async def attached_media(session: AsyncSession, article_id: int) -> Sequence[AnyRow]:

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.articles import service
-from app.articles.dependencies import ArticleFields, SummaryFields, ViewerDep
+from app.articles.dependencies import (
+    ArticleFields,
+    ArticleListQuery,
+    ArticleListQueryDep,
+    ViewerDep,
+)
 from app.articles.repository import ListFilter
 from app.articles.schemas import ArticleList, ArticleRead
 from app.authors import repository as authors_repository
@@ -15,15 +17,13 @@ from app.categories.service import load_tree
 from app.core.caching import PublicCacheDep
 from app.core.database import ReadSession
 from app.core.errors import InvalidParameter, problem_responses
-from app.core.http import CodecDep, IdPath, SlugPath
-from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_link
-from app.core.text import LANGUAGE_PATTERN, as_utc, normalize_slug
+from app.core.http import IdPath, SlugPath
+from app.core.pagination import next_link
+from app.core.query import openapi_parameters
 from app.models.base import utcnow
 from app.tags import repository as tags_repository
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
-
-SlugQuery = Annotated[str | None, Query(min_length=1, max_length=300)]
 
 
 @router.get(
@@ -31,68 +31,57 @@ SlugQuery = Annotated[str | None, Query(min_length=1, max_length=300)]
     response_model=ArticleList,
     summary="Published articles, newest first",
     responses=problem_responses(400, 422),
+    openapi_extra=openapi_parameters(ArticleListQuery),
 )
 async def list_articles(
     request: Request,
     session: ReadSession,
     cache: PublicCacheDep,
     viewer: ViewerDep,
-    codec: CodecDep,
-    fields: SummaryFields,
-    category: Annotated[
-        str | None,
-        Query(min_length=1, max_length=300, description="Category slug; includes descendants."),
-    ] = None,
-    tag: SlugQuery = None,
-    author: SlugQuery = None,
-    language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN, max_length=35)] = None,
-    since: Annotated[
-        datetime | None, Query(description="Published at or after (RFC 3339).")
-    ] = None,
-    until: Annotated[datetime | None, Query(description="Published before (RFC 3339).")] = None,
-    is_breaking: bool | None = None,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    query: ArticleListQueryDep,
 ) -> Response:
     if (not_modified := cache.not_modified()) is not None:
         return not_modified
     tree = await load_tree(session, cache.revision)
     keys = ["articles"]
     section_id = tag_id = author_id = None
-    if category is not None:
-        node = tree.by_slug.get(normalize_slug(category).lower())
+    if query.category is not None:
+        node = tree.by_slug.get(query.category)
         if node is None:
-            raise InvalidParameter(["query", "category"], f"No category «{category}».")
+            raise InvalidParameter(["query", "category"], f"No category «{query.category}».")
         section_id = node.id
         keys.append(f"category-{node.id}")
-    if tag is not None:
-        tag_row = await tags_repository.by_slug(session, normalize_slug(tag).lower())
+    if query.tag is not None:
+        tag_row = await tags_repository.by_slug(session, query.tag)
         if tag_row is None:
-            raise InvalidParameter(["query", "tag"], f"No tag «{tag}».")
+            raise InvalidParameter(["query", "tag"], f"No tag «{query.tag}».")
         tag_id = tag_row.id
         keys.append(f"tag-{tag_id}")
-    if author is not None:
-        author_row = await authors_repository.by_slug(session, normalize_slug(author).lower())
+    if query.author is not None:
+        author_row = await authors_repository.by_slug(session, query.author)
         if author_row is None:
-            raise InvalidParameter(["query", "author"], f"No author «{author}».")
+            raise InvalidParameter(["query", "author"], f"No author «{query.author}».")
         author_id = author_row.id
         keys.append(f"author-{author_id}")
     filters = ListFilter(
         section_id=section_id,
         tag_id=tag_id,
         author_id=author_id,
-        language=language,
-        since=as_utc(since) if since else None,
-        until=as_utc(until) if until else None,
-        is_breaking=is_breaking,
+        language=query.language,
+        since=query.since,
+        until=query.until,
+        is_breaking=query.is_breaking,
     )
     items, next_cursor = await service.list_articles(
-        session, tree, viewer, utcnow(), filters, cursor=cursor, limit=limit, codec=codec
+        session, tree, viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
     )
     keys += service.surrogate_keys(items)
     link = next_link(request.url, next_cursor)
     return cache.json(
-        {"items": [service.project(item, fields) for item in items], "next_cursor": next_cursor},
+        {
+            "items": [service.project(item, query.fields) for item in items],
+            "next_cursor": next_cursor,
+        },
         surrogate_keys=keys,
         headers={"Link": link} if link else None,
     )
@@ -149,4 +138,4 @@ def _article_response(
         *(f"category-{c['id']}" for c in category["path"]),
         *service.surrogate_keys(article["related"]),  # type: ignore[arg-type]
     ]
-    return cache.json(service.project(article, fields), surrogate_keys=keys, max_age=60)
+    return cache.json(service.project(article, fields), surrogate_keys=keys)

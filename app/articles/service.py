@@ -16,19 +16,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles import repository
-from app.articles.repository import FEATURED_PREFIX, ListFilter
+from app.articles.repository import ListFilter
 from app.articles.visibility import Viewer
 from app.categories.service import CategoryTree
 from app.core.database import AnyRow
 from app.core.errors import NotFound
-from app.core.pagination import CursorCodec
+from app.core.pagination import get_cursor_codec
 from app.core.settings import get_settings
 from app.core.text import direction_of, reading_time_minutes, rfc3339
 from app.media import service as media_service
 from app.media.repository import MEDIA_KEYS
 
 LIST_CURSOR = "articles"
-_FEATURED_KEYS = tuple(FEATURED_PREFIX + key for key in MEDIA_KEYS)
 
 
 def canonical_url(article_id: int, slug: str) -> str:
@@ -42,7 +41,7 @@ class Bylines:
     authors: dict[int, list[dict[str, Any]]]
 
     @classmethod
-    def from_rows(cls, rows: Iterable[AnyRow]) -> Bylines:
+    def from_rows(cls, rows: Iterable[Any]) -> Bylines:
         tags: dict[int, list[dict[str, Any]]] = defaultdict(list)
         authors: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for kind, article_id, _position, item_id, slug, name in rows:
@@ -53,43 +52,44 @@ class Bylines:
         return cls(tags, authors)
 
 
-def _featured(row: AnyRow) -> dict[str, Any] | None:
-    if row.fm_id is None:
-        return None
-    mapping = row._mapping
-    return media_service.represent(
-        {key: mapping[prefixed] for key, prefixed in zip(MEDIA_KEYS, _FEATURED_KEYS, strict=True)}
-    )
+# Positions in ``repository.SUMMARY_COLUMNS``: rows from SQLAlchemy and from the compiled
+# fast reads are both read by index.
+(ID, SLUG, TITLE, KICKER, SUMMARY, LANGUAGE, PUBLISHED_AT, UPDATED_AT, IS_BREAKING,
+ WORD_COUNT, CATEGORY_ID) = range(11)  # fmt: skip
+FEATURED = slice(11, 11 + len(MEDIA_KEYS))
 
 
-def summary(row: AnyRow, tree: CategoryTree, bylines: Bylines) -> dict[str, Any]:
-    node = tree.by_id.get(row.category_id)
+def summary(row: Any, tree: CategoryTree, bylines: Bylines) -> dict[str, Any]:
+    settings = get_settings()
+    article_id, slug, language = row[ID], row[SLUG], row[LANGUAGE]
+    node = tree.by_id.get(row[CATEGORY_ID])
+    featured = row[FEATURED]
     return {
-        "id": row.id,
-        "slug": row.slug,
-        "url": canonical_url(row.id, row.slug),
-        "title": row.title,
-        "kicker": row.kicker,
-        "summary": row.summary,
-        "language": row.language,
-        "direction": direction_of(row.language),
-        "published_at": rfc3339(row.published_at),
-        "updated_at": rfc3339(row.updated_at),
-        "is_breaking": row.is_breaking,
-        "category": node.ref if node else {"id": row.category_id, "slug": "", "name": ""},
-        "tags": bylines.tags.get(row.id, []),
-        "authors": bylines.authors.get(row.id, []),
-        "featured_media": _featured(row),
+        "id": article_id,
+        "slug": slug,
+        "url": canonical_url(article_id, slug),
+        "title": row[TITLE],
+        "kicker": row[KICKER],
+        "summary": row[SUMMARY],
+        "language": language,
+        "direction": direction_of(language),
+        "published_at": rfc3339(row[PUBLISHED_AT]),
+        "updated_at": rfc3339(row[UPDATED_AT]),
+        "is_breaking": row[IS_BREAKING],
+        "category": node.ref if node else {"id": row[CATEGORY_ID], "slug": "", "name": ""},
+        "tags": bylines.tags.get(article_id, []),
+        "authors": bylines.authors.get(article_id, []),
+        "featured_media": media_service.represent_values(featured) if featured[0] else None,
         "reading_time_minutes": reading_time_minutes(
-            row.word_count, get_settings().reading_words_per_minute
+            row[WORD_COUNT], settings.reading_words_per_minute
         ),
     }
 
 
 async def summaries(
-    session: AsyncSession, rows: Sequence[AnyRow], tree: CategoryTree
+    session: AsyncSession, rows: Sequence[Any], tree: CategoryTree
 ) -> list[dict[str, Any]]:
-    bylines = Bylines.from_rows(await repository.bylines_and_tags(session, [r.id for r in rows]))
+    bylines = Bylines.from_rows(await repository.bylines_and_tags(session, [r[ID] for r in rows]))
     return [summary(row, tree, bylines) for row in rows]
 
 
@@ -107,8 +107,8 @@ async def list_articles(
     *,
     cursor: str | None,
     limit: int,
-    codec: CursorCodec,
 ) -> tuple[list[dict[str, Any]], str | None]:
+    codec = get_cursor_codec()
     after = None
     if cursor is not None:
         raw_time, raw_id = codec.decode(LIST_CURSOR, cursor)

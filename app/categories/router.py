@@ -12,18 +12,14 @@ from app.core.http import SlugPath
 
 router = APIRouter(prefix="/v1/categories", tags=["categories"])
 
-TREE_MAX_AGE = 300
-
 
 @router.get("", response_model=CategoryTreeRead, summary="The whole category tree")
 async def category_tree(session: ReadSession, cache: PublicCacheDep) -> Response:
-    if (not_modified := cache.not_modified(TREE_MAX_AGE)) is not None:
+    if (not_modified := cache.not_modified()) is not None:
         return not_modified
     tree = await load_tree(session, cache.revision)
     return cache.json(
-        {"items": [represent(root) for root in tree.roots]},
-        surrogate_keys=["categories"],
-        max_age=TREE_MAX_AGE,
+        {"items": [represent(root) for root in tree.roots]}, surrogate_keys=["categories"]
     )
 
 
@@ -34,13 +30,11 @@ async def category_tree(session: ReadSession, cache: PublicCacheDep) -> Response
     responses=problem_responses(404),
 )
 async def get_category(slug: SlugPath, session: ReadSession, cache: PublicCacheDep) -> Response:
-    if (not_modified := cache.not_modified(TREE_MAX_AGE)) is not None:
+    if (not_modified := cache.not_modified()) is not None:
         return not_modified
     tree = await load_tree(session, cache.revision)
     node = tree.get(slug)
     body = {**represent(node), "path": tree.breadcrumb(node)}
     return cache.json(
-        body,
-        surrogate_keys=["categories", *(f"category-{c['id']}" for c in body["path"])],
-        max_age=TREE_MAX_AGE,
+        body, surrogate_keys=["categories", *(f"category-{c['id']}" for c in body["path"])]
     )

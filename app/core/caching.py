@@ -1,9 +1,13 @@
 """HTTP caching for public GETs: ETag/304, Cache-Control and Surrogate-Key.
 
-A public ETag is a hash of the content revision and the request's identity (path and query), so
-answering ``If-None-Match`` costs one small query and no serialisation. While a clock transition
-is pending (``Revision.is_stale``), the current second joins the hash so no stale validator is
+A public ETag is a hash of the content revision and the request's path and query, nothing
+else: it can be computed before the response exists. So ``If-None-Match`` is answered by
+``ConditionalGetMiddleware`` ahead of routing, with one primary-key read and no
+serialisation, and routes send the very same ETag with their 200s. While a clock transition is
+due (``Revision.is_stale``) the current second joins the hash, so no out-of-date validator is
 ever confirmed.
+
+Only anonymous requests are public: anything carrying credentials is answered by the route.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request
+from starlette.datastructures import Headers
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.database import ReadSession
-from app.core.revision import current_revision
+from app.core.revision import Revision, RevisionSource
 from app.core.settings import get_settings
 from app.models.base import utcnow
 
@@ -26,6 +31,17 @@ PRIVATE_NO_STORE = "private, no-store"
 #: Changes whenever a release changes what public representations look like, so validators
 #: issued by an older release are not confirmed by a newer one.
 REPRESENTATION_VERSION = "1"
+CREDENTIAL_HEADERS = (b"authorization", b"x-api-key", b"cookie")
+
+#: Freshness per kind of resource, by path prefix (first match wins); others use
+#: ``KHABAR_CACHE_MAX_AGE``. Details change less than lists; the ticker must be near-live.
+MAX_AGE_BY_PREFIX: tuple[tuple[str, int], ...] = (
+    ("/v1/ticker", 5),
+    ("/v1/feed", 15),
+    ("/v1/categories", 300),
+    ("/v1/media/", 300),
+    ("/v1/articles/", 60),
+)
 
 
 def dump_json(payload: Any) -> bytes:
@@ -33,13 +49,71 @@ def dump_json(payload: Any) -> bytes:
     return orjson.dumps(payload)
 
 
-def _etag_matches(header: str | None, etag: str) -> bool:
+def cache_control(path: str) -> str:
+    settings = get_settings()
+    age = next(
+        (age for prefix, age in MAX_AGE_BY_PREFIX if path.startswith(prefix)),
+        settings.cache_max_age,
+    )
+    return f"public, max-age={age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
+
+
+def public_etag(revision: Revision, scope: Scope) -> str:
+    parts = [
+        REPRESENTATION_VERSION,
+        str(revision.value),
+        scope["path"],
+        scope.get("query_string", b"").decode("latin-1"),
+    ]
+    if revision.is_stale(utcnow()):
+        parts.append(utcnow().strftime("%Y%m%d%H%M%S"))
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
+    return f'W/"{digest}"'
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
     if not header:
         return False
     if header.strip() == "*":
         return True
     opaque = etag.removeprefix("W/")
     return any(part.strip().removeprefix("W/") == opaque for part in header.split(","))
+
+
+def _revision_source(scope: Scope) -> RevisionSource:
+    source: RevisionSource = scope["app"].state.database.revisions
+    return source
+
+
+class ConditionalGetMiddleware:
+    """Answers a public ``If-None-Match`` GET whose validator is current with a 304, before
+    routing, dependency resolution or any query but one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith("/v1/")
+        ):
+            headers = Headers(scope=scope)
+            if_none_match = headers.get("if-none-match")
+            if if_none_match and not any(
+                name in headers for name in ("authorization", "x-api-key", "cookie")
+            ):
+                revision = await _revision_source(scope).read()
+                scope.setdefault("state", {})["khabar_revision"] = revision
+                etag = public_etag(revision, scope)
+                if etag_matches(if_none_match, etag):
+                    response = Response(
+                        status_code=304,
+                        headers={"ETag": etag, "Cache-Control": cache_control(scope["path"])},
+                    )
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 class PublicCache:
@@ -52,20 +126,14 @@ class PublicCache:
         self.revision = revision
         self.etag = etag
 
-    def cache_control(self, max_age: int | None = None) -> str:
-        settings = get_settings()
-        age = settings.cache_max_age if max_age is None else max_age
-        return (
-            f"public, max-age={age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
-        )
-
-    def not_modified(self, max_age: int | None = None) -> Response | None:
-        """A 304 when the client already holds the current representation."""
-        if not _etag_matches(self.request.headers.get("if-none-match"), self.etag):
+    def not_modified(self) -> Response | None:
+        """A 304 when the client holds the current representation (the middleware answers
+        most of these first; this covers apps mounted without it)."""
+        if not etag_matches(self.request.headers.get("if-none-match"), self.etag):
             return None
         return Response(
             status_code=304,
-            headers={"ETag": self.etag, "Cache-Control": self.cache_control(max_age)},
+            headers={"ETag": self.etag, "Cache-Control": cache_control(self.request.url.path)},
         )
 
     def json(
@@ -73,23 +141,20 @@ class PublicCache:
         payload: Any,
         *,
         surrogate_keys: Iterable[str],
-        max_age: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
         response = Response(dump_json(payload), media_type=JSON_MEDIA_TYPE, headers=headers)
         response.headers["ETag"] = self.etag
-        response.headers["Cache-Control"] = self.cache_control(max_age)
+        response.headers["Cache-Control"] = cache_control(self.request.url.path)
         response.headers["Surrogate-Key"] = " ".join(dict.fromkeys(surrogate_keys))
         return response
 
 
-async def _public_cache(request: Request, session: ReadSession) -> PublicCache:
-    revision = await current_revision(session)
-    parts = [REPRESENTATION_VERSION, str(revision.value), request.url.path, str(request.url.query)]
-    if revision.is_stale(utcnow()):
-        parts.append(utcnow().strftime("%Y%m%d%H%M%S"))
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
-    return PublicCache(request, revision.value, f'W/"{digest}"')
+async def _public_cache(request: Request) -> PublicCache:
+    revision: Revision | None = request.scope.get("state", {}).get("khabar_revision")
+    if revision is None:
+        revision = await _revision_source(request.scope).read()
+    return PublicCache(request, revision.value, public_etag(revision, request.scope))
 
 
 PublicCacheDep = Annotated[PublicCache, Depends(_public_cache)]

@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, union_all, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -184,3 +185,49 @@ async def clock_task(engine: AsyncEngine, interval: float = 1.0) -> Any:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+class RevisionSource(Protocol):
+    """Where a worker reads the current content revision from."""
+
+    async def read(self) -> Revision: ...
+
+    def close(self) -> None: ...
+
+
+class SessionRevisionSource:
+    """Reads through a read session: PostgreSQL, and the tests' shared transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def read(self) -> Revision:
+        async with self._sessions() as session:
+            return await current_revision(session)
+
+    def close(self) -> None:
+        return None
+
+
+class SQLiteRevisionSource:
+    """Reads the one-row table through a plain, read-only sqlite3 connection on the loop.
+
+    A revalidation is then a 5 µs primary-key read instead of a session and a thread hop; in
+    WAL mode a reader never waits, and each read sees the latest committed revision.
+    """
+
+    _QUERY = f"SELECT revision, next_transition_at FROM content_state WHERE id = {STATE_ID}"
+
+    def __init__(self, path: str) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.execute("PRAGMA query_only=1")
+
+    async def read(self) -> Revision:
+        row = self._connection.execute(self._QUERY).fetchone()
+        if row is None:
+            return Revision(0, None)
+        next_at = datetime.fromisoformat(row[1]).replace(tzinfo=UTC) if row[1] else None
+        return Revision(int(row[0]), next_at)
+
+    def close(self) -> None:
+        self._connection.close()

@@ -41,4 +41,4 @@ async def home_feed(
     keys = ["feed", "articles", "ticker"]
     keys += [f"article-{item['id']}" for item in feed["top"]]
     keys += [f"article-{i['id']}" for section in feed["sections"] for i in section["items"]]
-    return cache.json(feed, surrogate_keys=keys, max_age=15)
+    return cache.json(feed, surrogate_keys=keys)

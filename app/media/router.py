@@ -27,4 +27,4 @@ async def get_media(
     if (not_modified := cache.not_modified()) is not None:
         return not_modified
     media = await service.get_media(session, media_id, viewer, utcnow())
-    return cache.json(media, surrogate_keys=["media", f"media-{media_id}"], max_age=300)
+    return cache.json(media, surrogate_keys=["media", f"media-{media_id}"])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,13 +14,18 @@ from app.media import repository
 from app.media.repository import MEDIA_KEYS
 
 
-def media_url(storage_key: str) -> str:
-    return f"{get_settings().media_base}/{storage_key}"
-
-
 def represent(row: Mapping[str, Any]) -> dict[str, Any]:
     """The public representation of a media item from its columns (``MEDIA_KEYS``)."""
-    embed = row["embed"]
+    return represent_values([row[key] for key in MEDIA_KEYS])
+
+
+def represent_values(values: Sequence[Any]) -> dict[str, Any]:
+    """The same, from the column values in ``MEDIA_KEYS`` order (a slice of a result row)."""
+    (
+        media_id, kind, mime_type, storage_key, width, height, duration_seconds, caption,
+        credit, alt_text, language, renditions, blurhash, dominant_color, embed,
+    ) = values  # fmt: skip
+    base = get_settings().media_base
     if embed:
         url = embed.get("source_url")
         embed = {
@@ -31,31 +36,31 @@ def represent(row: Mapping[str, Any]) -> dict[str, Any]:
             "thumbnail_url": embed.get("thumbnail_url"),
         }
     else:
-        url = media_url(row["storage_key"]) if row["storage_key"] else None
+        url = f"{base}/{storage_key}" if storage_key else None
     return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "mime_type": row["mime_type"],
+        "id": media_id,
+        "kind": kind,
+        "mime_type": mime_type,
         "url": url,
-        "width": row["width"],
-        "height": row["height"],
-        "duration_seconds": row["duration_seconds"],
-        "caption": row["caption"],
-        "credit": row["credit"],
-        "alt_text": row["alt_text"],
-        "language": row["language"],
-        "direction": direction_of(row["language"]),
+        "width": width,
+        "height": height,
+        "duration_seconds": duration_seconds,
+        "caption": caption,
+        "credit": credit,
+        "alt_text": alt_text,
+        "language": language,
+        "direction": direction_of(language),
         "renditions": {
             name: {
-                "url": media_url(r["key"]),
+                "url": f"{base}/{r['key']}",
                 "width": r.get("width"),
                 "height": r.get("height"),
                 "mime_type": r["mime_type"],
             }
-            for name, r in (row["renditions"] or {}).items()
+            for name, r in (renditions or {}).items()
         },
-        "blurhash": row["blurhash"],
-        "dominant_color": row["dominant_color"],
+        "blurhash": blurhash,
+        "dominant_color": dominant_color,
         "embed": embed,
     }
 

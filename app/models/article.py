@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin
+from app.models.base import Base, utcnow
 from app.models.media import JSONType
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ARTICLE_STATUSES = ("draft", "scheduled", "published", "archived")
 
 
-class Article(TimestampMixin, Base):
+class Article(Base):
     """A story. Public visibility is decided in one place: ``app.articles.visibility``."""
 
     __tablename__ = "articles"
@@ -36,9 +36,6 @@ class Article(TimestampMixin, Base):
     kicker: Mapped[str | None] = mapped_column(String(200))
     subtitle: Mapped[str | None] = mapped_column(String(500))
     summary: Mapped[str | None] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    body_text: Mapped[str] = mapped_column(Text, default="")
-    body_blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     word_count: Mapped[int] = mapped_column(default=0)
     language: Mapped[str] = mapped_column(String(35), default="ar")
     status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -59,6 +56,15 @@ class Article(TimestampMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+    # The bodies come last: SQLite keeps a row's first kilobyte in the table's own page and
+    # the rest in overflow pages, so lists read every column they need without touching them.
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
 
     category: Mapped[Category] = relationship(back_populates="articles", lazy="raise")
     featured_media: Mapped[Media | None] = relationship(lazy="raise")

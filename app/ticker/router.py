@@ -16,8 +16,6 @@ from app.ticker.schemas import TickerRead
 
 router = APIRouter(prefix="/v1/ticker", tags=["ticker"])
 
-TICKER_MAX_AGE = 5
-
 
 @router.get(
     "",
@@ -35,13 +33,11 @@ async def get_ticker(
         Query(description="Lowest priority to include."),
     ] = "normal",
 ) -> Response:
-    if (not_modified := cache.not_modified(TICKER_MAX_AGE)) is not None:
+    if (not_modified := cache.not_modified()) is not None:
         return not_modified
     items = await service.live_ticker(
         session, viewer, utcnow(), language=language, min_priority=priority
     )
     return cache.json(
-        {"items": items},
-        surrogate_keys=["ticker", *(f"ticker-{item['id']}" for item in items)],
-        max_age=TICKER_MAX_AGE,
+        {"items": items}, surrogate_keys=["ticker", *(f"ticker-{item['id']}" for item in items)]
     )

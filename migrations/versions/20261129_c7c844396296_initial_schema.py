@@ -1,8 +1,8 @@
 """Initial schema: content, the category tree, media, collections, ticker, users.
 
-Revision ID: 03cf56c1c418
+Revision ID: c7c844396296
 Revises:
-Create Date: 2026-11-28 23:57:00.963068
+Create Date: 2026-11-29 00:22:14.443571
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 import app.models.base
 
-revision: str = "03cf56c1c418"
+revision: str = "c7c844396296"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -193,13 +193,6 @@ def upgrade() -> None:
         sa.Column("kicker", sa.String(length=200), nullable=True),
         sa.Column("subtitle", sa.String(length=500), nullable=True),
         sa.Column("summary", sa.Text(), nullable=True),
-        sa.Column("body_html", sa.Text(), nullable=False),
-        sa.Column("body_text", sa.Text(), nullable=False),
-        sa.Column(
-            "body_blocks",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
         sa.Column("word_count", sa.Integer(), nullable=False),
         sa.Column("language", sa.String(length=35), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
@@ -223,6 +216,13 @@ def upgrade() -> None:
             "updated_at",
             app.models.base.UTCDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.Column("body_html", sa.Text(), nullable=False),
+        sa.Column("body_text", sa.Text(), nullable=False),
+        sa.Column(
+            "body_blocks",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
