@@ -28,10 +28,10 @@ def migrate() -> None:
 
 
 async def _seed(only_if_empty: bool) -> bool:
-    from app.core.revision import install_revision_hooks
     from app.demo.seed import database_is_empty, seed_demo
+    from app.main import install_model_hooks
 
-    install_revision_hooks()
+    install_model_hooks()
     settings = get_settings()
     database = Database.from_settings(settings)
     try:
@@ -55,10 +55,10 @@ def seed_demo_command(
 
 
 async def _load_bulk(count: int) -> None:
-    from app.core.revision import install_revision_hooks
     from app.demo.seed import database_is_empty, load_bulk, seed_demo
+    from app.main import install_model_hooks
 
-    install_revision_hooks()
+    install_model_hooks()
     settings = get_settings()
     database = Database.from_settings(settings)
     try:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
+from app.articles.listing import ensure_cards_current, install_listing_hooks
 from app.articles.router import router as articles_router
 from app.authors.router import router as authors_router
 from app.categories.router import router as categories_router
@@ -39,15 +40,25 @@ Lists are keyset-paged (`next_cursor`, `Link: rel="next"`), public GETs carry `E
 EXPOSED_HEADERS = ["ETag", "Link", "Surrogate-Key", "Retry-After", "Location"]
 
 
+def install_model_hooks() -> None:
+    """Flush hooks that keep derived data in step with every ORM write: the content revision
+    and the listing rows and cards of articles."""
+    install_revision_hooks()
+    install_listing_hooks()
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The app. ``database`` lets the tests hand in engines bound to their own transaction."""
     settings = settings or get_settings()
-    install_revision_hooks()
+    install_model_hooks()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = database or Database.from_settings(settings)
         app.state.database = db
+        if database is None:
+            # Cards carry absolute URLs: re-render them if those settings changed.
+            await ensure_cards_current(db.write_engine)
         if settings.admin_username and settings.admin_password:
             await ensure_admin(db.write_engine, settings.admin_username, settings.admin_password)
         async with AsyncExitStack() as stack:

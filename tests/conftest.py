@@ -41,15 +41,15 @@ from sqlalchemy.ext.asyncio import (  # noqa: E402
 
 from app.core.database import Database, make_engine  # noqa: E402
 from app.core.migrations import upgrade_connection  # noqa: E402
-from app.core.revision import SessionRevisionSource, install_revision_hooks  # noqa: E402
+from app.core.revision import SessionRevisionSource  # noqa: E402
 from app.core.settings import get_settings  # noqa: E402
-from app.main import create_app  # noqa: E402
+from app.main import create_app, install_model_hooks  # noqa: E402
 from tests.postgres import postgres_cluster  # noqa: E402
 
 BACKENDS = [b for b in os.environ.get("KHABAR_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 
 get_settings.cache_clear()
-install_revision_hooks()
+install_model_hooks()
 
 
 @pytest.fixture(scope="session")

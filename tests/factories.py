@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.body import parse_body
-from app.articles.listing import refresh_listing
 from app.core.slugs import unique_slug
 from app.models import (
     Article,
@@ -149,8 +148,7 @@ async def article(
         session.add(ArticleTag(article_id=row.id, tag_id=item.id, position=position))
     for position, item in enumerate(authors):
         session.add(ArticleAuthor(article_id=row.id, author_id=item.id, position=position))
-    await session.flush()
-    await refresh_listing(session, Article.id == row.id)
+    await session.flush()  # the listing hook renders the card and listing rows
     return row
 
 

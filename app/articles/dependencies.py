@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from pydantic import AfterValidator, Field
 
 from app.articles.schemas import ARTICLE_FIELDS, SUMMARY_FIELDS
@@ -13,12 +13,9 @@ from app.core.query import QueryModel, query_dependency
 from app.core.text import LANGUAGE_PATTERN, as_utc, normalize_slug
 
 
-async def get_viewer() -> Viewer:
+async def viewer_for(request: Request) -> Viewer:
     """What the caller may see. Anonymous callers see what the public sees."""
     return PUBLIC
-
-
-ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
 
 def parse_fields(raw: str | None, allowed: tuple[str, ...]) -> list[str] | None:

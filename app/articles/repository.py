@@ -4,7 +4,7 @@ and bylines of the whole page, whatever the page size."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import (
     literal,
     select,
     tuple_,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,7 @@ from app.media.repository import MEDIA_COLUMNS
 from app.models import (
     Article,
     ArticleAuthor,
+    ArticleCard,
     ArticleMedia,
     ArticleRelated,
     ArticleSection,
@@ -73,8 +75,13 @@ DETAIL_COLUMNS = (
 )
 
 
-def _summaries(*columns: Any) -> Select[Any]:
-    return select(*(columns or SUMMARY_COLUMNS))
+def _cards(*extra: Any) -> Select[Any]:
+    """Lists read each article's stored card (``app.articles.listing``)."""
+    return select(Article.id, ArticleCard.card, *extra)
+
+
+def _with_card(query: Select[Any], article_id: Any) -> Select[Any]:
+    return query.join(ArticleCard, ArticleCard.article_id == article_id)
 
 
 def _with_featured(query: Select[Any]) -> Select[Any]:
@@ -98,23 +105,28 @@ _READS = ReadStatements()
 def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Select[Any]:
     """The page query for one combination of filters; values are bound at execution."""
     now = bindparam("now", type_=UTCDateTime())
-    query = _summaries()
     if filters.section_id is not None:
+        driver: Any = ArticleSection
         key_time, key_id = ArticleSection.published_at, ArticleSection.article_id
-        query = query.select_from(ArticleSection).join(Article, Article.id == key_id)
-        query = query.where(ArticleSection.category_id == bindparam("section_id", type_=Integer))
+        condition = ArticleSection.category_id == bindparam("section_id", type_=Integer)
     elif filters.tag_id is not None:
+        driver = ArticleTag
         key_time, key_id = ArticleTag.published_at, ArticleTag.article_id
-        query = query.select_from(ArticleTag).join(Article, Article.id == key_id)
-        query = query.where(ArticleTag.tag_id == bindparam("tag_id", type_=Integer))
+        condition = ArticleTag.tag_id == bindparam("tag_id", type_=Integer)
     elif filters.author_id is not None:
+        driver = ArticleAuthor
         key_time, key_id = ArticleAuthor.published_at, ArticleAuthor.article_id
-        query = query.select_from(ArticleAuthor).join(Article, Article.id == key_id)
-        query = query.where(ArticleAuthor.author_id == bindparam("author_id", type_=Integer))
+        condition = ArticleAuthor.author_id == bindparam("author_id", type_=Integer)
     else:
-        key_time, key_id = Article.published_at, Article.id
-        query = query.select_from(Article)
-    query = _with_featured(query).where(visible_articles(viewer, now), key_time <= now)
+        driver, key_time, key_id, condition = Article, Article.published_at, Article.id, None
+    # The time is only needed for the next cursor: it stays as the driver returns it.
+    query = select(
+        key_id.label("id"), type_coerce(key_time, String).label("published_at"), ArticleCard.card
+    )
+    query = query.select_from(driver)
+    if driver is not Article:
+        query = query.join(Article, Article.id == key_id).where(condition)
+    query = _with_card(query, key_id).where(visible_articles(viewer, now), key_time <= now)
     if filters.section_id is not None and filters.tag_id is not None:
         query = query.where(
             Article.id.in_(
@@ -157,12 +169,21 @@ async def list_page(
 ) -> list[Any]:
     """Newest first. The driving table is the one whose index serves the narrowest filter:
     a section, a tag or a byline each keep a copy of ``published_at`` for that."""
-    present = tuple(value is not None for value in astuple(filters))
-    shape = ("list", viewer, present, after is not None)
+    params: dict[str, Any] = {
+        "section_id": filters.section_id,
+        "tag_id": filters.tag_id,
+        "author_id": filters.author_id,
+        "language": filters.language,
+        "since": filters.since,
+        "until": filters.until,
+        "is_breaking": filters.is_breaking,
+        "now": now,
+        "limit": limit,
+    }
+    shape = ("list", viewer, after is not None, *(value is not None for value in params.values()))
     statement = _READS.get(
         session, shape, lambda: _list_statement(viewer, filters, after is not None)
     )
-    params: dict[str, Any] = {**asdict(filters), "now": now, "limit": limit}
     if after is not None:
         params["after_time"], params["after_id"] = after
     return await statement.fetch(session, params)
@@ -190,10 +211,11 @@ async def related_summaries(
     session: AsyncSession, viewer: Viewer, now: datetime, article_id: int
 ) -> Sequence[AnyRow]:
     query = (
-        _with_featured(
-            _summaries()
+        _with_card(
+            _cards()
             .select_from(ArticleRelated)
-            .join(Article, Article.id == ArticleRelated.related_id)
+            .join(Article, Article.id == ArticleRelated.related_id),
+            Article.id,
         )
         .where(ArticleRelated.article_id == article_id, visible_articles(viewer, now))
         .order_by(ArticleRelated.position, ArticleRelated.related_id)
@@ -212,10 +234,11 @@ async def collection_summaries(
     limit: int,
 ) -> Sequence[AnyRow]:
     query = (
-        _with_featured(
-            _summaries(*SUMMARY_COLUMNS, CollectionItem.position)
+        _with_card(
+            _cards(CollectionItem.position)
             .select_from(CollectionItem)
-            .join(Article, Article.id == CollectionItem.article_id)
+            .join(Article, Article.id == CollectionItem.article_id),
+            Article.id,
         )
         .where(CollectionItem.collection_id == collection_id, visible_articles(viewer, now))
         .order_by(CollectionItem.position, CollectionItem.article_id)
@@ -240,10 +263,11 @@ async def section_fronts(
     parts = []
     for section_id in section_ids:
         inner = (
-            _with_featured(
-                _summaries(*SUMMARY_COLUMNS, literal(section_id).label("section_id"))
+            _with_card(
+                _cards(literal(section_id).label("section_id"))
                 .select_from(ArticleSection)
-                .join(Article, Article.id == ArticleSection.article_id)
+                .join(Article, Article.id == ArticleSection.article_id),
+                Article.id,
             )
             .where(
                 ArticleSection.category_id == section_id,
@@ -258,8 +282,8 @@ async def section_fronts(
     return await fetch_all(session, union_all(*parts))
 
 
-def _bylines_statement(size: int) -> Select[Any]:
-    ids = [bindparam(f"id{i}", type_=Integer) for i in range(size)]
+def bylines_statement(ids: Sequence[Any]) -> Select[Any]:
+    """Tags and authors of the articles ``ids`` (values or bind parameters), in order."""
     tags = (
         select(
             literal("t").label("kind"),
@@ -301,7 +325,11 @@ async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) ->
         batch = list(article_ids[start : start + BYLINE_BATCH])
         size = max(4, 1 << (len(batch) - 1).bit_length())
         statement = _READS.get(
-            session, ("bylines", size), lambda size=size: _bylines_statement(size)
+            session,
+            ("bylines", size),
+            lambda size=size: bylines_statement(
+                [bindparam(f"id{i}", type_=Integer) for i in range(size)]
+            ),
         )
         params = {f"id{i}": (batch[i] if i < len(batch) else None) for i in range(size)}
         rows += await statement.fetch(session, params)

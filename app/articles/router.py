@@ -8,17 +8,16 @@ from app.articles.dependencies import (
     ArticleFields,
     ArticleListQuery,
     ArticleListQueryDep,
-    ViewerDep,
 )
 from app.articles.repository import ListFilter
 from app.articles.schemas import ArticleList, ArticleRead
 from app.authors import repository as authors_repository
 from app.categories.service import load_tree
-from app.core.caching import PublicCacheDep
-from app.core.database import ReadSession
+from app.core.caching import PublicCache
 from app.core.errors import InvalidParameter, problem_responses
 from app.core.http import IdPath, SlugPath
 from app.core.pagination import next_link
+from app.core.public import PublicReadDep
 from app.core.query import openapi_parameters
 from app.models.base import utcnow
 from app.tags import repository as tags_repository
@@ -35,14 +34,12 @@ router = APIRouter(prefix="/v1/articles", tags=["articles"])
 )
 async def list_articles(
     request: Request,
-    session: ReadSession,
-    cache: PublicCacheDep,
-    viewer: ViewerDep,
+    read: PublicReadDep,
     query: ArticleListQueryDep,
 ) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(session, cache.revision)
+    tree = await load_tree(read.session, read.cache.revision)
     keys = ["articles"]
     section_id = tag_id = author_id = None
     if query.category is not None:
@@ -52,13 +49,13 @@ async def list_articles(
         section_id = node.id
         keys.append(f"category-{node.id}")
     if query.tag is not None:
-        tag_row = await tags_repository.by_slug(session, query.tag)
+        tag_row = await tags_repository.by_slug(read.session, query.tag)
         if tag_row is None:
             raise InvalidParameter(["query", "tag"], f"No tag «{query.tag}».")
         tag_id = tag_row.id
         keys.append(f"tag-{tag_id}")
     if query.author is not None:
-        author_row = await authors_repository.by_slug(session, query.author)
+        author_row = await authors_repository.by_slug(read.session, query.author)
         if author_row is None:
             raise InvalidParameter(["query", "author"], f"No author «{query.author}».")
         author_id = author_row.id
@@ -72,18 +69,16 @@ async def list_articles(
         until=query.until,
         is_breaking=query.is_breaking,
     )
-    items, next_cursor = await service.list_articles(
-        session, tree, viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
+    rows, next_cursor = await service.list_articles(
+        read.session, tree, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
     )
-    keys += service.surrogate_keys(items)
-    link = next_link(request.url, next_cursor)
-    return cache.json(
-        {
-            "items": [service.project(item, query.fields) for item in items],
-            "next_cursor": next_cursor,
-        },
+    keys += service.surrogate_keys(rows)
+    link = next_link(request, next_cursor)
+    return read.cache.json(
+        service.page_body(rows, next_cursor, query.fields),
         surrogate_keys=keys,
         headers={"Link": link} if link else None,
+        url_placeholders=False,
     )
 
 
@@ -95,16 +90,14 @@ async def list_articles(
 )
 async def get_article_by_slug(
     slug: SlugPath,
-    session: ReadSession,
-    cache: PublicCacheDep,
-    viewer: ViewerDep,
+    read: PublicReadDep,
     fields: ArticleFields,
 ) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(session, cache.revision)
-    article = await service.get_article(session, tree, viewer, utcnow(), slug=slug)
-    return _article_response(cache, article, fields)
+    tree = await load_tree(read.session, read.cache.revision)
+    article = await service.get_article(read.session, tree, read.viewer, utcnow(), slug=slug)
+    return _article_response(read.cache, article, fields)
 
 
 @router.get(
@@ -115,20 +108,20 @@ async def get_article_by_slug(
 )
 async def get_article(
     article_id: IdPath,
-    session: ReadSession,
-    cache: PublicCacheDep,
-    viewer: ViewerDep,
+    read: PublicReadDep,
     fields: ArticleFields,
 ) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(session, cache.revision)
-    article = await service.get_article(session, tree, viewer, utcnow(), article_id=article_id)
-    return _article_response(cache, article, fields)
+    tree = await load_tree(read.session, read.cache.revision)
+    article = await service.get_article(
+        read.session, tree, read.viewer, utcnow(), article_id=article_id
+    )
+    return _article_response(read.cache, article, fields)
 
 
 def _article_response(
-    cache: PublicCacheDep, article: dict[str, object], fields: list[str] | None
+    cache: PublicCache, article: dict[str, object], fields: list[str] | None
 ) -> Response:
     category = article["category"]
     assert isinstance(category, dict)

@@ -5,11 +5,10 @@ from starlette.responses import Response
 
 from app.authors import service
 from app.authors.schemas import AuthorList, AuthorRead
-from app.core.caching import PublicCacheDep
-from app.core.database import ReadSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, SlugPath
 from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_link
+from app.core.public import PublicReadDep
 
 router = APIRouter(prefix="/v1/authors", tags=["authors"])
 
@@ -17,17 +16,16 @@ router = APIRouter(prefix="/v1/authors", tags=["authors"])
 @router.get("", response_model=AuthorList, responses=problem_responses(400, 422))
 async def list_authors(
     request: Request,
-    session: ReadSession,
-    cache: PublicCacheDep,
+    read: PublicReadDep,
     codec: CodecDep,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    items, next_cursor = await service.list_authors(session, codec, cursor, limit)
-    link = next_link(request.url, next_cursor)
-    return cache.json(
+    items, next_cursor = await service.list_authors(read.session, codec, cursor, limit)
+    link = next_link(request, next_cursor)
+    return read.cache.json(
         {"items": items, "next_cursor": next_cursor},
         surrogate_keys=["authors"],
         headers={"Link": link} if link else None,
@@ -35,8 +33,8 @@ async def list_authors(
 
 
 @router.get("/{slug}", response_model=AuthorRead, responses=problem_responses(404))
-async def get_author(slug: SlugPath, session: ReadSession, cache: PublicCacheDep) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+async def get_author(slug: SlugPath, read: PublicReadDep) -> Response:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    author = await service.get_author(session, slug)
-    return cache.json(author, surrogate_keys=["authors", f"author-{author['id']}"])
+    author = await service.get_author(read.session, slug)
+    return read.cache.json(author, surrogate_keys=["authors", f"author-{author['id']}"])

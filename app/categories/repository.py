@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.database import AnyRow, fetch_all
 from app.models import Category
 
-_ALL = select(
+ALL_CATEGORIES = select(
     Category.id,
     Category.parent_id,
     Category.slug,
@@ -21,4 +21,4 @@ _ALL = select(
 
 
 async def all_categories(session: AsyncSession) -> Sequence[AnyRow]:
-    return await fetch_all(session, _ALL)
+    return await fetch_all(session, ALL_CATEGORIES)

@@ -5,20 +5,19 @@ from starlette.responses import Response
 
 from app.categories.schemas import CategoryRead, CategoryTreeRead
 from app.categories.service import load_tree, represent
-from app.core.caching import PublicCacheDep
-from app.core.database import ReadSession
 from app.core.errors import problem_responses
 from app.core.http import SlugPath
+from app.core.public import PublicReadDep
 
 router = APIRouter(prefix="/v1/categories", tags=["categories"])
 
 
 @router.get("", response_model=CategoryTreeRead, summary="The whole category tree")
-async def category_tree(session: ReadSession, cache: PublicCacheDep) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+async def category_tree(read: PublicReadDep) -> Response:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(session, cache.revision)
-    return cache.json(
+    tree = await load_tree(read.session, read.cache.revision)
+    return read.cache.json(
         {"items": [represent(root) for root in tree.roots]}, surrogate_keys=["categories"]
     )
 
@@ -29,12 +28,12 @@ async def category_tree(session: ReadSession, cache: PublicCacheDep) -> Response
     summary="One category with its breadcrumb and subtree",
     responses=problem_responses(404),
 )
-async def get_category(slug: SlugPath, session: ReadSession, cache: PublicCacheDep) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+async def get_category(slug: SlugPath, read: PublicReadDep) -> Response:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(session, cache.revision)
+    tree = await load_tree(read.session, read.cache.revision)
     node = tree.get(slug)
     body = {**represent(node), "path": tree.breadcrumb(node)}
-    return cache.json(
+    return read.cache.json(
         body, surrogate_keys=["categories", *(f"category-{c['id']}" for c in body["path"])]
     )

@@ -3,16 +3,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.articles.dependencies import ViewerDep
 from app.articles.service import surrogate_keys
 from app.categories.service import load_tree
 from app.collections import service
 from app.collections.schemas import CollectionRead
-from app.core.caching import PublicCacheDep
-from app.core.database import ReadSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, SlugPath
 from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_link
+from app.core.public import PublicReadDep
 from app.models.base import utcnow
 
 router = APIRouter(prefix="/v1/collections", tags=["collections"])
@@ -27,21 +25,19 @@ router = APIRouter(prefix="/v1/collections", tags=["collections"])
 async def get_collection(
     request: Request,
     slug: SlugPath,
-    session: ReadSession,
-    cache: PublicCacheDep,
-    viewer: ViewerDep,
+    read: PublicReadDep,
     codec: CodecDep,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(session, cache.revision)
+    tree = await load_tree(read.session, read.cache.revision)
     collection = await service.get_collection(
-        session, tree, viewer, utcnow(), slug, codec=codec, cursor=cursor, limit=limit
+        read.session, tree, read.viewer, utcnow(), slug, codec=codec, cursor=cursor, limit=limit
     )
-    link = next_link(request.url, collection["next_cursor"])
-    return cache.json(
+    link = next_link(request, collection["next_cursor"])
+    return read.cache.json(
         collection,
         surrogate_keys=[
             "collections",

@@ -51,6 +51,6 @@ async def get_collection(
         "description": row.description,
         "language": row.language,
         "direction": direction_of(row.language),
-        "items": await articles_service.summaries(session, rows, tree),
+        "items": articles_service.summaries(rows),
         "next_cursor": next_cursor,
     }

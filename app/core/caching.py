@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.revision import Revision, RevisionSource
 from app.core.settings import get_settings
+from app.core.urls import resolve
 from app.models.base import utcnow
 
 JSON_MEDIA_TYPE = "application/json"
@@ -142,19 +143,25 @@ class PublicCache:
         *,
         surrogate_keys: Iterable[str],
         headers: dict[str, str] | None = None,
+        url_placeholders: bool = True,
     ) -> Response:
-        response = Response(dump_json(payload), media_type=JSON_MEDIA_TYPE, headers=headers)
+        """``payload`` as JSON (or already-serialised bytes). ``url_placeholders=False`` says
+        the body has none to resolve (stored cards carry configured URLs) and saves a scan."""
+        body = payload if isinstance(payload, bytes) else dump_json(payload)
+        if url_placeholders:
+            body = resolve(body)
+        response = Response(body, media_type=JSON_MEDIA_TYPE, headers=headers)
         response.headers["ETag"] = self.etag
         response.headers["Cache-Control"] = cache_control(self.request.url.path)
         response.headers["Surrogate-Key"] = " ".join(dict.fromkeys(surrogate_keys))
         return response
 
 
-async def _public_cache(request: Request) -> PublicCache:
+async def public_cache(request: Request) -> PublicCache:
     revision: Revision | None = request.scope.get("state", {}).get("khabar_revision")
     if revision is None:
         revision = await _revision_source(request.scope).read()
     return PublicCache(request, revision.value, public_etag(revision, request.scope))
 
 
-PublicCacheDep = Annotated[PublicCache, Depends(_public_cache)]
+PublicCacheDep = Annotated[PublicCache, Depends(public_cache)]

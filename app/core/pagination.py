@@ -14,10 +14,11 @@ import hashlib
 import hmac
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, quote, urlencode
 
 import orjson
 from fastapi import Query
-from starlette.datastructures import URL
+from starlette.requests import Request
 
 from app.core.errors import InvalidCursor
 
@@ -75,10 +76,23 @@ async def slug_keyset_page(
     return rows[:limit], next_cursor
 
 
-def next_link(url: URL, next_cursor: str | None) -> str | None:
+def next_link(request: Request, next_cursor: str | None) -> str | None:
+    """``<…>; rel="next"`` with the request's own query and the next cursor. The target is a
+    path-absolute reference (RFC 8288 resolves it against the request URI), which stays right
+    behind proxies that rewrite the host."""
     if next_cursor is None:
         return None
-    return f'<{url.include_query_params(cursor=next_cursor)}>; rel="next"'
+    scope = request.scope
+    query = [
+        (name, value)
+        for name, value in parse_qsl(
+            scope["query_string"].decode("latin-1"), keep_blank_values=True
+        )
+        if name != "cursor"
+    ]
+    query.append(("cursor", next_cursor))
+    path = quote(scope.get("root_path", "") + scope["path"])
+    return f'<{path}?{urlencode(query)}>; rel="next"'
 
 
 _codecs: dict[str, CursorCodec] = {}

@@ -5,11 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from app.articles.dependencies import ViewerDep
 from app.categories.service import load_tree
-from app.core.caching import PublicCacheDep
-from app.core.database import ReadSession
 from app.core.errors import problem_responses
+from app.core.public import PublicReadDep
 from app.core.text import LANGUAGE_PATTERN
 from app.home import service
 from app.home.schemas import HomeFeed
@@ -25,20 +23,24 @@ router = APIRouter(prefix="/v1/feed", tags=["feed"])
     responses=problem_responses(422),
 )
 async def home_feed(
-    session: ReadSession,
-    cache: PublicCacheDep,
-    viewer: ViewerDep,
+    read: PublicReadDep,
     language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN, max_length=35)] = None,
     top: Annotated[int, Query(ge=1, le=50, description="How many top stories.")] = 10,
     per_section: Annotated[int, Query(ge=1, le=20, description="Articles per section.")] = 5,
 ) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(session, cache.revision)
+    tree = await load_tree(read.session, read.cache.revision)
     feed = await service.home_feed(
-        session, tree, viewer, utcnow(), language=language, top_limit=top, per_section=per_section
+        read.session,
+        tree,
+        read.viewer,
+        utcnow(),
+        language=language,
+        top_limit=top,
+        per_section=per_section,
     )
     keys = ["feed", "articles", "ticker"]
     keys += [f"article-{item['id']}" for item in feed["top"]]
     keys += [f"article-{i['id']}" for section in feed["sections"] for i in section["items"]]
-    return cache.json(feed, surrogate_keys=keys)
+    return read.cache.json(feed, surrogate_keys=keys)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles import repository as articles_repository
 from app.articles.repository import ListFilter
-from app.articles.service import Bylines, summary
+from app.articles.service import summaries
 from app.articles.visibility import Viewer
 from app.categories.service import CategoryTree
 from app.collections import repository as collections_repository
@@ -48,16 +48,14 @@ async def home_feed(
     front_rows = await articles_repository.section_fronts(
         session, viewer, now, [node.id for node in sections], per_section
     )
-    ids = {row.id for row in top_rows} | {row.id for row in front_rows}
-    bylines = Bylines.from_rows(await articles_repository.bylines_and_tags(session, sorted(ids)))
-    by_section: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_section: dict[int, list[Any]] = defaultdict(list)
     for row in front_rows:
-        by_section[row.section_id].append(summary(row, tree, bylines))
+        by_section[row.section_id].append(row)
     return {
         "breaking": breaking,
-        "top": [summary(row, tree, bylines) for row in top_rows],
+        "top": summaries(top_rows),
         "sections": [
-            {"category": node.ref, "items": by_section[node.id]}
+            {"category": node.ref, "items": summaries(by_section[node.id])}
             for node in sections
             if by_section[node.id]
         ],

@@ -3,11 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from app.articles.dependencies import ViewerDep
-from app.core.caching import PublicCacheDep
-from app.core.database import ReadSession
 from app.core.errors import problem_responses
 from app.core.http import IdPath
+from app.core.public import PublicReadDep
 from app.media import service
 from app.media.schemas import MediaRead
 from app.models.base import utcnow
@@ -21,10 +19,8 @@ router = APIRouter(prefix="/v1/media", tags=["media"])
     summary="One media item shown by published content",
     responses=problem_responses(404, 422),
 )
-async def get_media(
-    media_id: IdPath, session: ReadSession, cache: PublicCacheDep, viewer: ViewerDep
-) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+async def get_media(media_id: IdPath, read: PublicReadDep) -> Response:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    media = await service.get_media(session, media_id, viewer, utcnow())
-    return cache.json(media, surrogate_keys=["media", f"media-{media_id}"])
+    media = await service.get_media(read.session, media_id, read.viewer, utcnow())
+    return read.cache.json(media, surrogate_keys=["media", f"media-{media_id}"])

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import Viewer
 from app.core.errors import NotFound
-from app.core.settings import get_settings
 from app.core.text import direction_of
+from app.core.urls import PLACEHOLDERS, UrlBases
 from app.media import repository
 from app.media.repository import MEDIA_KEYS
 
@@ -19,13 +19,13 @@ def represent(row: Mapping[str, Any]) -> dict[str, Any]:
     return represent_values([row[key] for key in MEDIA_KEYS])
 
 
-def represent_values(values: Sequence[Any]) -> dict[str, Any]:
+def represent_values(values: Sequence[Any], bases: UrlBases = PLACEHOLDERS) -> dict[str, Any]:
     """The same, from the column values in ``MEDIA_KEYS`` order (a slice of a result row)."""
     (
         media_id, kind, mime_type, storage_key, width, height, duration_seconds, caption,
         credit, alt_text, language, renditions, blurhash, dominant_color, embed,
     ) = values  # fmt: skip
-    base = get_settings().media_base
+    base = bases.media
     if embed:
         url = embed.get("source_url")
         embed = {

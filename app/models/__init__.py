@@ -3,6 +3,7 @@
 from app.models.article import (
     Article,
     ArticleAuthor,
+    ArticleCard,
     ArticleMedia,
     ArticleRelated,
     ArticleSection,
@@ -21,6 +22,7 @@ from app.models.user import User
 __all__ = [
     "Article",
     "ArticleAuthor",
+    "ArticleCard",
     "ArticleMedia",
     "ArticleRelated",
     "ArticleSection",

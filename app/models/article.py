@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -30,38 +30,39 @@ class Article(Base):
         Index(None, "updated_at", "id"),
     )
 
+    # Column order matters on SQLite: a row longer than a page keeps only its first few hundred
+    # bytes in the table's own page. The small columns every list and visibility check reads
+    # come first, the texts next, the bodies (read only by the full article) last.
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(300), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
-    kicker: Mapped[str | None] = mapped_column(String(200))
-    subtitle: Mapped[str | None] = mapped_column(String(500))
-    summary: Mapped[str | None] = mapped_column(Text)
-    word_count: Mapped[int] = mapped_column(default=0)
-    language: Mapped[str] = mapped_column(String(35), default="ar")
     status: Mapped[str] = mapped_column(String(20), default="draft")
-    #: The status an archived article returns to when restored.
-    status_before_archive: Mapped[str | None] = mapped_column(String(20))
     published_at: Mapped[datetime | None]
     embargo_until: Mapped[datetime | None]
     is_breaking: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(35), default="ar")
     category_id: Mapped[int] = mapped_column(
         ForeignKey("categories.id", ondelete="RESTRICT"), index=True
     )
     featured_media_id: Mapped[int | None] = mapped_column(
         ForeignKey("media.id", ondelete="RESTRICT"), index=True
     )
-    source_name: Mapped[str | None] = mapped_column(String(200))
-    source_url: Mapped[str | None] = mapped_column(String(2000))
+    word_count: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+    #: The status an archived article returns to when restored.
+    status_before_archive: Mapped[str | None] = mapped_column(String(20))
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         default=utcnow, onupdate=utcnow, server_default=func.now()
     )
-    # The bodies come last: SQLite keeps a row's first kilobyte in the table's own page and
-    # the rest in overflow pages, so lists read every column they need without touching them.
+    slug: Mapped[str] = mapped_column(String(300), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    kicker: Mapped[str | None] = mapped_column(String(200))
+    subtitle: Mapped[str | None] = mapped_column(String(500))
+    summary: Mapped[str | None] = mapped_column(Text)
+    source_name: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
     body_html: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
@@ -88,6 +89,22 @@ class Article(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ArticleCard(Base):
+    """An article's summary representation, serialised (UTF-8 JSON), as every list serves it.
+
+    Kept in a table of its own so a card (about 1.5 KB) sits whole in a page beside a few
+    others, and as bytes so a page is built without decoding or encoding text; rendered by
+    ``app.articles.listing`` whenever anything it shows changes.
+    """
+
+    __tablename__ = "article_cards"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    card: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ArticleTag(Base):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -21,3 +21,5 @@ class ContentState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(BigInteger, default=1)
     next_transition_at: Mapped[datetime | None]
+    #: The URL settings article cards were rendered with (``app.articles.listing``).
+    card_fingerprint: Mapped[str | None] = mapped_column(String(64))

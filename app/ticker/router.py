@@ -5,10 +5,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from app.articles.dependencies import ViewerDep
-from app.core.caching import PublicCacheDep
-from app.core.database import ReadSession
 from app.core.errors import problem_responses
+from app.core.public import PublicReadDep
 from app.core.text import LANGUAGE_PATTERN
 from app.models.base import utcnow
 from app.ticker import service
@@ -24,20 +22,18 @@ router = APIRouter(prefix="/v1/ticker", tags=["ticker"])
     responses=problem_responses(422),
 )
 async def get_ticker(
-    session: ReadSession,
-    cache: PublicCacheDep,
-    viewer: ViewerDep,
+    read: PublicReadDep,
     language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN, max_length=35)] = None,
     priority: Annotated[
         Literal["breaking", "urgent", "normal"],
         Query(description="Lowest priority to include."),
     ] = "normal",
 ) -> Response:
-    if (not_modified := cache.not_modified()) is not None:
+    if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
     items = await service.live_ticker(
-        session, viewer, utcnow(), language=language, min_priority=priority
+        read.session, read.viewer, utcnow(), language=language, min_priority=priority
     )
-    return cache.json(
+    return read.cache.json(
         {"items": items}, surrogate_keys=["ticker", *(f"ticker-{item['id']}" for item in items)]
     )

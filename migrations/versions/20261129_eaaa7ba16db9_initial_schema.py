@@ -1,8 +1,8 @@
 """Initial schema: content, the category tree, media, collections, ticker, users.
 
-Revision ID: c7c844396296
+Revision ID: eaaa7ba16db9
 Revises:
-Create Date: 2026-11-29 00:22:14.443571
+Create Date: 2026-11-29 00:37:01.799541
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 import app.models.base
 
-revision: str = "c7c844396296"
+revision: str = "eaaa7ba16db9"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -85,6 +85,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("revision", sa.BigInteger(), nullable=False),
         sa.Column("next_transition_at", app.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("card_fingerprint", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_content_state")),
     )
     # The single revision row that public ETags derive from (app/core/revision.py).
@@ -188,24 +189,17 @@ def upgrade() -> None:
     op.create_table(
         "articles",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("slug", sa.String(length=300), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=False),
-        sa.Column("kicker", sa.String(length=200), nullable=True),
-        sa.Column("subtitle", sa.String(length=500), nullable=True),
-        sa.Column("summary", sa.Text(), nullable=True),
-        sa.Column("word_count", sa.Integer(), nullable=False),
-        sa.Column("language", sa.String(length=35), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("status_before_archive", sa.String(length=20), nullable=True),
         sa.Column("published_at", app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("embargo_until", app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("is_breaking", sa.Boolean(), nullable=False),
+        sa.Column("language", sa.String(length=35), nullable=False),
         sa.Column("category_id", sa.Integer(), nullable=False),
         sa.Column("featured_media_id", sa.Integer(), nullable=True),
-        sa.Column("source_name", sa.String(length=200), nullable=True),
-        sa.Column("source_url", sa.String(length=2000), nullable=True),
-        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("word_count", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("status_before_archive", sa.String(length=20), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column(
             "created_at",
             app.models.base.UTCDateTime(timezone=True),
@@ -218,6 +212,13 @@ def upgrade() -> None:
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
+        sa.Column("slug", sa.String(length=300), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("kicker", sa.String(length=200), nullable=True),
+        sa.Column("subtitle", sa.String(length=500), nullable=True),
+        sa.Column("summary", sa.Text(), nullable=True),
+        sa.Column("source_name", sa.String(length=200), nullable=True),
+        sa.Column("source_url", sa.String(length=2000), nullable=True),
         sa.Column("body_html", sa.Text(), nullable=False),
         sa.Column("body_text", sa.Text(), nullable=False),
         sa.Column(
@@ -339,6 +340,18 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "article_cards",
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("card", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_article_cards_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("article_id", name=op.f("pk_article_cards")),
+    )
     op.create_table(
         "article_media",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -541,6 +554,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_article_media_article_id"))
 
     op.drop_table("article_media")
+    op.drop_table("article_cards")
     with op.batch_alter_table("article_authors", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_authors_author_id_published_at_article_id"))
 
