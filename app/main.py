@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -18,6 +19,7 @@ from app.core.caching import ConditionalGetMiddleware, dump_json
 from app.core.database import Database
 from app.core.errors import install_error_handlers
 from app.core.middleware import CompressionMiddleware, ImmutableStaticFiles
+from app.core.public import RequestSessionsMiddleware
 from app.core.revision import clock_task, install_revision_hooks
 from app.core.settings import Settings, get_settings
 from app.home.router import router as home_router
@@ -61,6 +63,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await ensure_cards_current(db.write_engine)
         if settings.admin_username and settings.admin_password:
             await ensure_admin(db.write_engine, settings.admin_username, settings.admin_password)
+        # Everything loaded so far lives as long as the process: keep it out of the cyclic
+        # collector's way, so collections stay short under load.
+        gc.freeze()
         async with AsyncExitStack() as stack:
             if settings.content_clock_seconds > 0:
                 await stack.enter_async_context(
@@ -104,6 +109,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         ImmutableStaticFiles(directory=settings.media_dir, check_dir=False),
         name="media",
     )
+    app.add_middleware(RequestSessionsMiddleware)
     app.add_middleware(ConditionalGetMiddleware)
     # Public reads may be fetched from any origin, never with credentials.
     app.add_middleware(

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
 
 from app.core.revision import RevisionSource, SessionRevisionSource, SQLiteRevisionSource
 from app.core.settings import Settings
-from app.core.sqlite_inline import inline_creator
+from app.core.sqlite_inline import INLINE_READER, InlineReader, inline_creator
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -112,12 +112,15 @@ class Database:
             )
         else:
             read_engine = write_engine
-        read_sessions = async_sessionmaker(read_engine, expire_on_commit=False)
-        revisions: RevisionSource = (
-            SQLiteRevisionSource(make_url(settings.database_url).database or ":memory:")
-            if settings.is_sqlite
-            else SessionRevisionSource(read_sessions)
-        )
+        if settings.is_sqlite:
+            reader = InlineReader(make_url(settings.database_url).database or ":memory:")
+            read_sessions = async_sessionmaker(
+                read_engine, expire_on_commit=False, info={INLINE_READER: reader}
+            )
+            revisions: RevisionSource = SQLiteRevisionSource(reader)
+        else:
+            read_sessions = async_sessionmaker(read_engine, expire_on_commit=False)
+            revisions = SessionRevisionSource(read_sessions)
         return cls(
             write_engine=write_engine,
             read_engine=read_engine,

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from app.core.sqlite_inline import InlineConnection
+from app.core.sqlite_inline import INLINE_READER, InlineConnection
 from app.models.base import UTCDateTime
 
 Converter = Callable[[Any], Any]
@@ -84,6 +84,8 @@ class CompiledRead:
     def _convert(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
         pairs = [(i, f) for i, f in enumerate(self.converters) if f is not None]
         make = self.row._make
+        if not pairs:
+            return [make(row) for row in rows]
         out = []
         for row in rows:
             values = list(row)
@@ -95,6 +97,11 @@ class CompiledRead:
     async def fetch(self, session: AsyncSession, params: dict[str, Any]) -> list[Any]:
         """Rows as named tuples (``row.title``), typed values converted."""
         params = {**self.defaults, **params}
+        reader = session.info.get(INLINE_READER)
+        if reader is not None and self.sqlite:
+            return self._convert(
+                reader.fetchall(self.sql, [_sqlite_param(params[name]) for name in self.names])
+            )
         connection = await session.connection()
         raw = (await connection.get_raw_connection()).driver_connection
         if self.sqlite:

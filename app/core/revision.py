@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -22,6 +21,7 @@ from sqlalchemy import func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from app.core.sqlite_inline import InlineReader
 from app.models import (
     Article,
     ArticleAuthor,
@@ -210,7 +210,7 @@ class SessionRevisionSource:
 
 
 class SQLiteRevisionSource:
-    """Reads the one-row table through a plain, read-only sqlite3 connection on the loop.
+    """Reads the one-row table through the worker's plain read-only sqlite3 connection.
 
     A revalidation is then a 5 µs primary-key read instead of a session and a thread hop; in
     WAL mode a reader never waits, and each read sees the latest committed revision.
@@ -218,16 +218,15 @@ class SQLiteRevisionSource:
 
     _QUERY = f"SELECT revision, next_transition_at FROM content_state WHERE id = {STATE_ID}"
 
-    def __init__(self, path: str) -> None:
-        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._connection.execute("PRAGMA query_only=1")
+    def __init__(self, reader: InlineReader) -> None:
+        self._reader = reader
 
     async def read(self) -> Revision:
-        row = self._connection.execute(self._QUERY).fetchone()
+        row = self._reader.fetchone(self._QUERY)
         if row is None:
             return Revision(0, None)
         next_at = datetime.fromisoformat(row[1]).replace(tzinfo=UTC) if row[1] else None
         return Revision(int(row[0]), next_at)
 
     def close(self) -> None:
-        self._connection.close()
+        self._reader.close()

@@ -135,3 +135,31 @@ def inline_creator(path: str, *, read_only: bool) -> Callable[[], Any]:
         return InlineConnection(connection)
 
     return connect
+
+
+#: Key in a read session's ``info`` under which the worker's ``InlineReader`` travels.
+INLINE_READER = "khabar_inline_reader"
+
+
+class InlineReader:
+    """One plain, read-only sqlite3 connection per worker for the hottest reads.
+
+    Used by ``app.core.fastread`` (list pages) and ``SQLiteRevisionSource`` (validators): no
+    session, no pool checkout, a few microseconds of overhead. Safe to share between requests
+    because each call finishes before the event loop runs anything else.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.execute("PRAGMA query_only=1")
+        self._connection.execute("PRAGMA cache_size=-65536")
+        self._connection.execute("PRAGMA mmap_size=268435456")
+
+    def fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        return self._connection.execute(sql, parameters).fetchall()
+
+    def fetchone(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        return self._connection.execute(sql, parameters).fetchone()
+
+    def close(self) -> None:
+        self._connection.close()
