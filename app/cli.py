@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from app.core.database import Database, ensure_sqlite_directory
+from app.core.database import Database, ensure_sqlite_directory, refresh_planner_statistics
+from app.core.errors import KhabarError
 from app.core.migrations import upgrade_to_head
 from app.core.settings import get_settings
 
@@ -39,6 +40,7 @@ async def _seed(only_if_empty: bool) -> bool:
             if only_if_empty and not await database_is_empty(session):
                 return False
             counts = await seed_demo(session, Path(settings.media_dir))
+        await refresh_planner_statistics(database.write_engine)
         typer.echo("demo content loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return True
     finally:
@@ -66,6 +68,7 @@ async def _load_bulk(count: int) -> None:
             if await database_is_empty(session):
                 await seed_demo(session, Path(settings.media_dir))
             await load_bulk(session, count)
+        await refresh_planner_statistics(database.write_engine)
     finally:
         await database.dispose()
 
@@ -128,7 +131,11 @@ def create_user_command(
         finally:
             await database.dispose()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except KhabarError as error:
+        typer.echo(f"error: {error.detail or error.title}", err=True)
+        raise typer.Exit(code=1) from None
     typer.echo(f"created {role} {username}")
 
 

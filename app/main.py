@@ -16,7 +16,7 @@ from app.authors.router import router as authors_router
 from app.categories.router import router as categories_router
 from app.collections.router import router as collections_router
 from app.core.caching import ConditionalGetMiddleware, dump_json
-from app.core.database import Database
+from app.core.database import Database, refresh_planner_statistics
 from app.core.errors import install_error_handlers
 from app.core.middleware import CompressionMiddleware, ImmutableStaticFiles
 from app.core.public import RequestSessionsMiddleware
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         db = database or Database.from_settings(settings)
         app.state.database = db
         if database is None:
+            await refresh_planner_statistics(db.write_engine)
             # Cards carry absolute URLs: re-render them if those settings changed.
             await ensure_cards_current(db.write_engine)
         if settings.admin_username and settings.admin_password:

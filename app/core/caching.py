@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import Depends, Request
+from fastapi import Request
 from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -118,7 +118,7 @@ class ConditionalGetMiddleware:
 
 
 class PublicCache:
-    """Validator and headers for one public GET. Obtained through ``PublicCacheDep``."""
+    """Validator and headers for one public GET (``app.core.public.PublicRead.cache``)."""
 
     __slots__ = ("etag", "request", "revision")
 
@@ -162,6 +162,3 @@ async def public_cache(request: Request) -> PublicCache:
     if revision is None:
         revision = await _revision_source(request.scope).read()
     return PublicCache(request, revision.value, public_etag(revision, request.scope))
-
-
-PublicCacheDep = Annotated[PublicCache, Depends(public_cache)]

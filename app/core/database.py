@@ -1,7 +1,8 @@
 """Engines, sessions and the one-transaction-per-request rule.
 
-``ReadSession`` and ``WriteSession`` are distinct dependency types so that pointing reads at a
-replica (``KHABAR_DATABASE_READ_URL``) is configuration, not a refactor. The write session
+Reads and writes have engines and session factories of their own, so pointing reads at a
+replica (``KHABAR_DATABASE_READ_URL``) is configuration, not a refactor: public reads get their
+session through ``app.core.public.PublicReadDep``, writes through ``WriteSession``, which
 commits when the request succeeds and rolls back when it raises; services only ``flush()``.
 """
 
@@ -141,17 +142,11 @@ def get_database(request: Request) -> Database:
     return database
 
 
-async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_database(request).read_sessions() as session:
-        yield session
-
-
 async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with get_database(request).write_sessions() as session, session.begin():
         yield session
 
 
-ReadSession = Annotated[AsyncSession, Depends(_read_session)]
 WriteSession = Annotated[AsyncSession, Depends(_write_session)]
 
 #: A result row of any shape: repositories return rows of explicit column lists.
@@ -166,3 +161,15 @@ async def fetch_all(session: AsyncSession, query: Executable) -> Sequence[AnyRow
 async def fetch_one_or_none(session: AsyncSession, query: Executable) -> AnyRow | None:
     row: AnyRow | None = (await session.execute(query)).one_or_none()
     return row
+
+
+async def refresh_planner_statistics(engine: AsyncEngine) -> None:
+    """Give SQLite's query planner table statistics (``ANALYZE``, sampled so it stays quick on
+    large databases). Without them it may drive a join from the wrong index: a related-articles
+    query took 150 ms instead of 0.25 ms on 100,000 articles. PostgreSQL's autovacuum keeps
+    its own statistics."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+        await connection.exec_driver_sql("ANALYZE")
