@@ -14,7 +14,8 @@ from app.core.text import LANGUAGE_PATTERN, as_utc, normalize_slug
 
 
 async def viewer_for(request: Request) -> Viewer:
-    """What the caller may see. Anonymous callers see what the public sees."""
+    """What the caller may see. Anonymous callers see what the public sees; credentials (the
+    newsroom's accounts and partner keys) will widen it here."""
     return PUBLIC
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     String,
     bindparam,
+    exists,
     literal,
     select,
     tuple_,
@@ -75,13 +76,14 @@ DETAIL_COLUMNS = (
 )
 
 
-def _cards(*extra: Any) -> Select[Any]:
-    """Lists read each article's stored card (``app.articles.listing``)."""
-    return select(Article.id, ArticleCard.card, *extra)
-
-
 def _with_card(query: Select[Any], article_id: Any) -> Select[Any]:
     return query.join(ArticleCard, ArticleCard.article_id == article_id)
+
+
+def _visible(article_id: Any, viewer: Viewer, now: Any, *also: Any) -> Any:
+    """Visibility as a primary-key probe of the article behind ``article_id``: the list's own
+    index drives, whatever the planner knows about the tables."""
+    return exists().where(Article.id == article_id, visible_articles(viewer, now), *also)
 
 
 def _with_featured(query: Select[Any]) -> Select[Any]:
@@ -123,30 +125,39 @@ def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Select[
     query = select(
         key_id.label("id"), type_coerce(key_time, String).label("published_at"), ArticleCard.card
     )
-    query = query.select_from(driver)
-    if driver is not Article:
-        query = query.join(Article, Article.id == key_id).where(condition)
-    query = _with_card(query, key_id).where(visible_articles(viewer, now), key_time <= now)
+    query = _with_card(query.select_from(driver), key_id).where(key_time <= now)
+    if driver is Article:
+        query = query.where(visible_articles(viewer, now))
+    else:
+        # The link table's index drives; each candidate's visibility is a primary-key probe.
+        # As a join, SQLite's planner preferred scanning articles by time and sorting (270 ms
+        # for a section page of 100,000 articles instead of 0.3 ms).
+        query = query.where(condition, _visible(key_id, viewer, now))
+    # A second filter is a primary-key probe per candidate of the first.
     if filters.section_id is not None and filters.tag_id is not None:
         query = query.where(
-            Article.id.in_(
-                select(ArticleTag.article_id).where(
-                    ArticleTag.tag_id == bindparam("tag_id", type_=Integer)
-                )
+            exists().where(
+                ArticleTag.article_id == key_id,
+                ArticleTag.tag_id == bindparam("tag_id", type_=Integer),
             )
         )
     if filters.author_id is not None and (filters.section_id or filters.tag_id) is not None:
         query = query.where(
-            Article.id.in_(
-                select(ArticleAuthor.article_id).where(
-                    ArticleAuthor.author_id == bindparam("author_id", type_=Integer)
-                )
+            exists().where(
+                ArticleAuthor.article_id == key_id,
+                ArticleAuthor.author_id == bindparam("author_id", type_=Integer),
             )
         )
     if filters.language is not None:
-        query = query.where(Article.language == bindparam("language", type_=String))
+        language = Article.language == bindparam("language", type_=String)
+        query = query.where(
+            language if driver is Article else exists().where(Article.id == key_id, language)
+        )
     if filters.is_breaking is not None:
-        query = query.where(Article.is_breaking == bindparam("is_breaking", type_=Boolean))
+        breaking = Article.is_breaking == bindparam("is_breaking", type_=Boolean)
+        query = query.where(
+            breaking if driver is Article else exists().where(Article.id == key_id, breaking)
+        )
     if filters.since is not None:
         query = query.where(key_time >= bindparam("since", type_=UTCDateTime()))
     if filters.until is not None:
@@ -212,12 +223,13 @@ async def related_summaries(
 ) -> Sequence[AnyRow]:
     query = (
         _with_card(
-            _cards()
-            .select_from(ArticleRelated)
-            .join(Article, Article.id == ArticleRelated.related_id),
-            Article.id,
+            select(ArticleRelated.related_id.label("id"), ArticleCard.card),
+            ArticleRelated.related_id,
         )
-        .where(ArticleRelated.article_id == article_id, visible_articles(viewer, now))
+        .where(
+            ArticleRelated.article_id == article_id,
+            _visible(ArticleRelated.related_id, viewer, now),
+        )
         .order_by(ArticleRelated.position, ArticleRelated.related_id)
     )
     return await fetch_all(session, query)
@@ -233,23 +245,18 @@ async def collection_summaries(
     after: tuple[int, int] | None,
     limit: int,
 ) -> Sequence[AnyRow]:
+    item = CollectionItem
+    also = [Article.language == language] if language is not None else []
     query = (
         _with_card(
-            _cards(CollectionItem.position)
-            .select_from(CollectionItem)
-            .join(Article, Article.id == CollectionItem.article_id),
-            Article.id,
+            select(item.article_id.label("id"), ArticleCard.card, item.position), item.article_id
         )
-        .where(CollectionItem.collection_id == collection_id, visible_articles(viewer, now))
-        .order_by(CollectionItem.position, CollectionItem.article_id)
+        .where(item.collection_id == collection_id, _visible(item.article_id, viewer, now, *also))
+        .order_by(item.position, item.article_id)
         .limit(limit)
     )
-    if language is not None:
-        query = query.where(Article.language == language)
     if after is not None:
-        query = query.where(
-            tuple_(CollectionItem.position, CollectionItem.article_id) > tuple_(*after)
-        )
+        query = query.where(tuple_(item.position, item.article_id) > tuple_(*after))
     return await fetch_all(session, query)
 
 
@@ -260,21 +267,24 @@ async def section_fronts(
     scan per section, glued with UNION ALL."""
     if not section_ids:
         return []
+    section = ArticleSection
     parts = []
     for section_id in section_ids:
         inner = (
             _with_card(
-                _cards(literal(section_id).label("section_id"))
-                .select_from(ArticleSection)
-                .join(Article, Article.id == ArticleSection.article_id),
-                Article.id,
+                select(
+                    section.article_id.label("id"),
+                    ArticleCard.card,
+                    literal(section_id).label("section_id"),
+                ),
+                section.article_id,
             )
             .where(
-                ArticleSection.category_id == section_id,
-                ArticleSection.published_at <= now,
-                visible_articles(viewer, now),
+                section.category_id == section_id,
+                section.published_at <= now,
+                _visible(section.article_id, viewer, now),
             )
-            .order_by(ArticleSection.published_at.desc(), ArticleSection.article_id.desc())
+            .order_by(section.published_at.desc(), section.article_id.desc())
             .limit(per_section)
             .subquery()
         )

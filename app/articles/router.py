@@ -13,11 +13,10 @@ from app.articles.repository import ListFilter
 from app.articles.schemas import ArticleList, ArticleRead
 from app.authors import repository as authors_repository
 from app.categories.service import load_tree
-from app.core.caching import PublicCache
 from app.core.errors import InvalidParameter, problem_responses
 from app.core.http import IdPath, SlugPath
 from app.core.pagination import next_link
-from app.core.public import PublicReadDep
+from app.core.public import PublicRead, PublicReadDep
 from app.core.query import openapi_parameters
 from app.models.base import utcnow
 from app.tags import repository as tags_repository
@@ -39,10 +38,10 @@ async def list_articles(
 ) -> Response:
     if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(read.session, read.cache.revision)
     keys = ["articles"]
     section_id = tag_id = author_id = None
     if query.category is not None:
+        tree = await load_tree(read.session, read.cache.revision)
         node = tree.by_slug.get(query.category)
         if node is None:
             raise InvalidParameter(["query", "category"], f"No category «{query.category}».")
@@ -70,7 +69,7 @@ async def list_articles(
         is_breaking=query.is_breaking,
     )
     rows, next_cursor = await service.list_articles(
-        read.session, tree, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
+        read.session, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
     )
     keys += service.surrogate_keys(rows)
     link = next_link(request, next_cursor)
@@ -89,15 +88,9 @@ async def list_articles(
     responses=problem_responses(404, 422),
 )
 async def get_article_by_slug(
-    slug: SlugPath,
-    read: PublicReadDep,
-    fields: ArticleFields,
+    slug: SlugPath, read: PublicReadDep, fields: ArticleFields
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
-    tree = await load_tree(read.session, read.cache.revision)
-    article = await service.get_article(read.session, tree, read.viewer, utcnow(), slug=slug)
-    return _article_response(read.cache, article, fields)
+    return await _one_article(read, fields, slug=slug)
 
 
 @router.get(
@@ -106,29 +99,28 @@ async def get_article_by_slug(
     summary="One published article",
     responses=problem_responses(404, 422),
 )
-async def get_article(
-    article_id: IdPath,
-    read: PublicReadDep,
-    fields: ArticleFields,
+async def get_article(article_id: IdPath, read: PublicReadDep, fields: ArticleFields) -> Response:
+    return await _one_article(read, fields, article_id=article_id)
+
+
+async def _one_article(
+    read: PublicRead,
+    fields: list[str] | None,
+    *,
+    article_id: int | None = None,
+    slug: str | None = None,
 ) -> Response:
     if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
     tree = await load_tree(read.session, read.cache.revision)
     article = await service.get_article(
-        read.session, tree, read.viewer, utcnow(), article_id=article_id
+        read.session, tree, read.viewer, utcnow(), article_id=article_id, slug=slug
     )
-    return _article_response(read.cache, article, fields)
-
-
-def _article_response(
-    cache: PublicCache, article: dict[str, object], fields: list[str] | None
-) -> Response:
     category = article["category"]
-    assert isinstance(category, dict)
     keys = [
         "articles",
         f"article-{article['id']}",
         *(f"category-{c['id']}" for c in category["path"]),
-        *service.surrogate_keys(article["related"]),  # type: ignore[arg-type]
+        *service.surrogate_keys(article["related"]),
     ]
-    return cache.json(service.project(article, fields), surrogate_keys=keys)
+    return read.cache.json(service.project(article, fields), surrogate_keys=keys)

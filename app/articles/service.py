@@ -114,7 +114,6 @@ def page_body(rows: Sequence[Any], next_cursor: str | None, fields: Sequence[str
 
 async def list_articles(
     session: AsyncSession,
-    tree: CategoryTree,
     viewer: Viewer,
     now: datetime,
     filters: ListFilter,

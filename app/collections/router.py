@@ -4,7 +4,6 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.articles.service import surrogate_keys
-from app.categories.service import load_tree
 from app.collections import service
 from app.collections.schemas import CollectionRead
 from app.core.errors import problem_responses
@@ -32,9 +31,8 @@ async def get_collection(
 ) -> Response:
     if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(read.session, read.cache.revision)
     collection = await service.get_collection(
-        read.session, tree, read.viewer, utcnow(), slug, codec=codec, cursor=cursor, limit=limit
+        read.session, read.viewer, utcnow(), slug, codec=codec, cursor=cursor, limit=limit
     )
     link = next_link(request, collection["next_cursor"])
     return read.cache.json(

@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.articles import repository as articles_repository
 from app.articles import service as articles_service
 from app.articles.visibility import Viewer
-from app.categories.service import CategoryTree
 from app.collections import repository
 from app.core.errors import InvalidCursor, NotFound
 from app.core.pagination import CursorCodec
@@ -19,7 +18,6 @@ CURSOR = "collection"
 
 async def get_collection(
     session: AsyncSession,
-    tree: CategoryTree,
     viewer: Viewer,
     now: datetime,
     slug: str,
