@@ -34,9 +34,13 @@ eval "$("$PYTHON" bench/pages.py "$BASE" 2500)"
 ETAG=$(curl -s -D - -o /dev/null "$BASE/v1/articles?limit=20" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
 
 # One row per endpoint; a failed measurement is reported as such and the others still run.
+# Each row gets a ceiling port of its own: the previous row's ceiling may still be shutting down.
+CEILING_PORT_NEXT=18990
 row() {
   local script="$1"; shift
-  PYTHON="$PYTHON" bash "$script" "$@" || echo "| $2 | measurement failed (see above) | | | | | |"
+  CEILING_PORT_NEXT=$((CEILING_PORT_NEXT + 1))
+  CEILING_PORT="$CEILING_PORT_NEXT" PYTHON="$PYTHON" bash "$script" "$@" \
+    || echo "| $2 | measurement failed (see above) | | | | | |"
 }
 
 mkdir -p bench/results

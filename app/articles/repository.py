@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     literal,
+    or_,
     select,
     tuple_,
     type_coerce,
@@ -25,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.articles.visibility import Viewer, visible_articles
-from app.core.database import AnyRow, fetch_all, fetch_one_or_none
+from app.core.database import AnyRow, fetch_all
 from app.core.fastread import ReadStatements
 from app.media.repository import MEDIA_COLUMNS
 from app.models import (
@@ -125,7 +126,16 @@ def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Select[
     query = select(
         key_id.label("id"), type_coerce(key_time, String).label("published_at"), ArticleCard.card
     )
-    query = _with_card(query.select_from(driver), key_id).where(key_time <= now)
+    query = _with_card(query.select_from(driver), key_id)
+    if paged:
+        # The cursor's time must come first: SQLite bounds the index range with the first
+        # upper bound it meets, and page 2,500 then starts where page 2,499 ended instead of
+        # walking 50,000 index entries from "now".
+        after_time = bindparam("after_time", type_=UTCDateTime())
+        after_id = bindparam("after_id", type_=Integer)
+        query = query.where(key_time <= after_time, or_(key_time < after_time, key_id < after_id))
+    else:
+        query = query.where(key_time <= now)
     if driver is Article:
         query = query.where(visible_articles(viewer, now))
     else:
@@ -162,11 +172,6 @@ def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Select[
         query = query.where(key_time >= bindparam("since", type_=UTCDateTime()))
     if filters.until is not None:
         query = query.where(key_time < bindparam("until", type_=UTCDateTime()))
-    if paged:
-        after = tuple_(
-            bindparam("after_time", type_=UTCDateTime()), bindparam("after_id", type_=Integer)
-        )
-        query = query.where(tuple_(key_time, key_id) < after)
     return query.order_by(key_time.desc(), key_id.desc()).limit(bindparam("limit", type_=Integer))
 
 
@@ -207,32 +212,40 @@ async def get_detail(
     *,
     article_id: int | None = None,
     slug: str | None = None,
-) -> AnyRow | None:
-    query = _with_featured(select(*DETAIL_COLUMNS).select_from(Article)).where(
-        visible_articles(viewer, now)
-    )
-    if article_id is not None:
-        query = query.where(Article.id == article_id)
-    else:
-        query = query.where(Article.slug == slug)
-    return await fetch_one_or_none(session, query)
+) -> Any | None:
+    by_slug = article_id is None
+
+    def build() -> Select[Any]:
+        key = (
+            Article.slug == bindparam("slug", type_=String)
+            if by_slug
+            else (Article.id == bindparam("article_id", type_=Integer))
+        )
+        return _with_featured(select(*DETAIL_COLUMNS).select_from(Article)).where(
+            key, visible_articles(viewer, bindparam("now", type_=UTCDateTime()))
+        )
+
+    statement = _READS.get(session, ("detail", viewer, by_slug), build)
+    rows = await statement.fetch(session, {"now": now, "article_id": article_id, "slug": slug})
+    return rows[0] if rows else None
 
 
 async def related_summaries(
     session: AsyncSession, viewer: Viewer, now: datetime, article_id: int
-) -> Sequence[AnyRow]:
-    query = (
-        _with_card(
-            select(ArticleRelated.related_id.label("id"), ArticleCard.card),
-            ArticleRelated.related_id,
+) -> list[Any]:
+    def build() -> Select[Any]:
+        related = ArticleRelated.related_id
+        return (
+            _with_card(select(related.label("id"), ArticleCard.card), related)
+            .where(
+                ArticleRelated.article_id == bindparam("article_id", type_=Integer),
+                _visible(related, viewer, bindparam("now", type_=UTCDateTime())),
+            )
+            .order_by(ArticleRelated.position, related)
         )
-        .where(
-            ArticleRelated.article_id == article_id,
-            _visible(ArticleRelated.related_id, viewer, now),
-        )
-        .order_by(ArticleRelated.position, ArticleRelated.related_id)
-    )
-    return await fetch_all(session, query)
+
+    statement = _READS.get(session, ("related", viewer), build)
+    return await statement.fetch(session, {"now": now, "article_id": article_id})
 
 
 async def collection_summaries(
@@ -346,8 +359,8 @@ async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) ->
     return rows
 
 
-async def attached_media(session: AsyncSession, article_id: int) -> Sequence[AnyRow]:
-    query = (
+def _attached_media_statement() -> Select[Any]:
+    return (
         select(
             ArticleMedia.role,
             ArticleMedia.position,
@@ -356,7 +369,12 @@ async def attached_media(session: AsyncSession, article_id: int) -> Sequence[Any
             *MEDIA_COLUMNS,
         )
         .join(Media, Media.id == ArticleMedia.media_id)
-        .where(ArticleMedia.article_id == article_id)
+        .where(ArticleMedia.article_id == bindparam("article_id", type_=Integer))
         .order_by(ArticleMedia.role, ArticleMedia.position, ArticleMedia.id)
     )
-    return await fetch_all(session, query)
+
+
+async def attached_media(session: AsyncSession, article_id: int) -> list[Any]:
+    """Rows of ``(role, position, link_caption, link_credit, *MEDIA_COLUMNS)``."""
+    statement = _READS.get(session, ("attached-media",), _attached_media_statement)
+    return await statement.fetch(session, {"article_id": article_id})

@@ -20,7 +20,6 @@ from app.articles import repository
 from app.articles.repository import ListFilter
 from app.articles.visibility import Viewer
 from app.categories.service import CategoryTree
-from app.core.database import AnyRow
 from app.core.errors import NotFound
 from app.core.pagination import get_cursor_codec
 from app.core.settings import get_settings
@@ -180,9 +179,8 @@ async def get_article(
     return article
 
 
-def _attached(row: AnyRow) -> dict[str, Any]:
-    mapping = row._mapping
-    item = media_service.represent({key: mapping[key] for key in MEDIA_KEYS})
+def _attached(row: Any) -> dict[str, Any]:
+    item = media_service.represent_values(row[4:])
     if row.link_caption:
         item["caption"] = row.link_caption
     if row.link_credit:

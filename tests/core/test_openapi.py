@@ -43,3 +43,16 @@ def test_every_v1_route_is_in_the_document() -> None:
         getattr(r, "path", "") for r in app.routes if getattr(r, "path", "").startswith("/v1")
     }
     assert routes <= set(document["paths"])
+
+
+async def test_the_article_list_documents_its_query_parameters(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    parameters = {p["name"]: p for p in document["paths"]["/v1/articles"]["get"]["parameters"]}
+    assert set(parameters) >= {
+        "category", "tag", "author", "language", "since", "until", "is_breaking", "fields",
+        "cursor", "limit",
+    }  # fmt: skip
+    assert parameters["limit"]["schema"]["maximum"] == 100
+    assert all(p["in"] == "query" for p in parameters.values())
