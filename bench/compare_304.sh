@@ -11,6 +11,7 @@ TMP="$(mktemp -d)"; CPID=""
 cleanup() { [ -n "$CPID" ] && kill "$CPID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 
+: >"$TMP/body"  # a 304 has no body, and curl writes no file for none
 code=$(curl -s -o "$TMP/body" -w '%{http_code}' -H "If-None-Match: $ETAG" "$URL")
 [ "$code" = 304 ] || { echo "$URL answered $code, not 304" >&2; exit 1; }
 CEILING_BODY="$TMP/body" taskset -c 0 "$PYTHON" -m uvicorn --app-dir "$SHARED" ceiling_app:app \
