@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -77,7 +78,7 @@ DETAIL_COLUMNS = (
 )
 
 
-def _with_card(query: Select[Any], article_id: Any) -> Select[Any]:
+def _with_card(query: Any, article_id: Any) -> Any:
     return query.join(ArticleCard, ArticleCard.article_id == article_id)
 
 
@@ -87,7 +88,7 @@ def _visible(article_id: Any, viewer: Viewer, now: Any, *also: Any) -> Any:
     return exists().where(Article.id == article_id, visible_articles(viewer, now), *also)
 
 
-def _with_featured(query: Select[Any]) -> Select[Any]:
+def _with_featured(query: Any) -> Any:
     return query.outerjoin(FeaturedMedia, FeaturedMedia.id == Article.featured_media_id)
 
 
@@ -105,7 +106,7 @@ class ListFilter:
 _READS = ReadStatements()
 
 
-def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Select[Any]:
+def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Any:
     """The page query for one combination of filters; values are bound at execution."""
     now = bindparam("now", type_=UTCDateTime())
     if filters.section_id is not None:
@@ -123,7 +124,7 @@ def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Select[
     else:
         driver, key_time, key_id, condition = Article, Article.published_at, Article.id, None
     # The time is only needed for the next cursor: it stays as the driver returns it.
-    query = select(
+    query: Any = select(
         key_id.label("id"), type_coerce(key_time, String).label("published_at"), ArticleCard.card
     )
     query = _with_card(query.select_from(driver), key_id)
@@ -215,7 +216,7 @@ async def get_detail(
 ) -> Any | None:
     by_slug = article_id is None
 
-    def build() -> Select[Any]:
+    def build() -> Any:
         key = (
             Article.slug == bindparam("slug", type_=String)
             if by_slug
@@ -233,7 +234,7 @@ async def get_detail(
 async def related_summaries(
     session: AsyncSession, viewer: Viewer, now: datetime, article_id: int
 ) -> list[Any]:
-    def build() -> Select[Any]:
+    def build() -> Any:
         related = ArticleRelated.related_id
         return (
             _with_card(select(related.label("id"), ArticleCard.card), related)
@@ -305,7 +306,7 @@ async def section_fronts(
     return await fetch_all(session, union_all(*parts))
 
 
-def bylines_statement(ids: Sequence[Any]) -> Select[Any]:
+def bylines_statement(ids: Sequence[Any]) -> Any:
     """Tags and authors of the articles ``ids`` (values or bind parameters), in order."""
     tags = (
         select(
@@ -331,10 +332,14 @@ def bylines_statement(ids: Sequence[Any]) -> Select[Any]:
         .join(Author, Author.id == ArticleAuthor.author_id)
         .where(ArticleAuthor.article_id.in_(ids))
     )
-    return union_all(tags, authors).order_by("article_id", "kind", "position")  # type: ignore[return-value]
+    return union_all(tags, authors).order_by("article_id", "kind", "position")
 
 
 BYLINE_BATCH = 1024
+
+
+def _padded_bylines(size: int) -> Any:
+    return bylines_statement([bindparam(f"id{i}", type_=Integer) for i in range(size)])
 
 
 async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) -> list[Any]:
@@ -347,13 +352,7 @@ async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) ->
     for start in range(0, len(article_ids), BYLINE_BATCH):
         batch = list(article_ids[start : start + BYLINE_BATCH])
         size = max(4, 1 << (len(batch) - 1).bit_length())
-        statement = _READS.get(
-            session,
-            ("bylines", size),
-            lambda size=size: bylines_statement(
-                [bindparam(f"id{i}", type_=Integer) for i in range(size)]
-            ),
-        )
+        statement = _READS.get(session, ("bylines", size), partial(_padded_bylines, size))
         params = {f"id{i}": (batch[i] if i < len(batch) else None) for i in range(size)}
         rows += await statement.fetch(session, params)
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, true
 
@@ -26,8 +27,10 @@ class Viewer:
 PUBLIC = Viewer()
 
 
-def visible_articles(viewer: Viewer, now: datetime) -> ColumnElement[bool]:
-    """Published, ``published_at`` not in the future, not under embargo, not archived."""
+def visible_articles(viewer: Viewer, now: datetime | Any) -> ColumnElement[bool]:
+    """Published, ``published_at`` not in the future, not under embargo, not archived.
+
+    ``now`` is a time or a bind parameter standing for one (compiled reads)."""
     if viewer.sees_unpublished:
         return true()
     rule = and_(Article.status == "published", Article.published_at <= now)

@@ -66,8 +66,8 @@ class CompiledRead:
         self.names: list[str] = list(compiled.positiontup or [])
         # Values the statement carries itself (literals such as ``status = 'published'``).
         self.defaults: dict[str, Any] = dict(compiled.params)
-        self.columns = [column.key for column in statement.selected_columns]
-        self.row = namedtuple("Row", self.columns)  # type: ignore[misc]
+        self.columns = [str(column.key) for column in statement.selected_columns]
+        self.row: Any = namedtuple("Row", self.columns)  # type: ignore[misc]
         converters: list[Converter | None] = []
         for column in statement.selected_columns:
             kind = column.type
@@ -103,7 +103,7 @@ class CompiledRead:
                 reader.fetchall(self.sql, [_sqlite_param(params[name]) for name in self.names])
             )
         connection = await session.connection()
-        raw = (await connection.get_raw_connection()).driver_connection
+        raw: Any = (await connection.get_raw_connection()).driver_connection
         if self.sqlite:
             args = [_sqlite_param(params[name]) for name in self.names]
             if isinstance(raw, InlineConnection):
