@@ -13,6 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="khabar-tests-"))
+#: The public standards our output is validated against: ``../shared/standards`` beside the
+#: checkout (as on every machine and in CI), or ``KHABAR_SHARED_DIR``.
+STANDARDS = (
+    Path(os.environ.get("KHABAR_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+    / "standards"
+)
 os.environ.update(
     {
         "KHABAR_ENV": "test",
