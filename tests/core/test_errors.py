@@ -11,12 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.newsroom import Newsroom, build
 
-PROBLEM_SCHEMA = json.loads(
-    (
-        Path(__file__).resolve().parents[3]
-        / "shared/standards/http/problem-object-rfc9457.schema.json"
-    ).read_text()
-)
+PROBLEM_SCHEMA = json.loads((STANDARDS / "http" / "problem-object-rfc9457.schema.json").read_text())
 
 
 @pytest.fixture
