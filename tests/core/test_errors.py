@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.conftest import STANDARDS
 from tests.newsroom import Newsroom, build
 
 PROBLEM_SCHEMA = json.loads((STANDARDS / "http" / "problem-object-rfc9457.schema.json").read_text())
