@@ -46,7 +46,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: a transaction that reads and then writes (the
+    # flush hooks do) waits its turn under busy_timeout instead of failing with
+    # SQLITE_BUSY_SNAPSHOT when another writer commits in between.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def ensure_sqlite_directory(url: str) -> None:

@@ -8,6 +8,7 @@ by ``RequestSessionsMiddleware``, whatever happened in between.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,6 +21,7 @@ from app.core.caching import PublicCache, public_cache
 from app.core.database import get_database
 
 _OPEN_SESSIONS = "khabar_open_sessions"
+log = logging.getLogger("khabar.public")
 
 
 class PublicRead:
@@ -60,6 +62,8 @@ class RequestSessionsMiddleware:
             await self.app(scope, receive, send)
         finally:
             state = scope.get("state")
-            if state:
-                for session in state.pop(_OPEN_SESSIONS, ()):
+            for session in state.pop(_OPEN_SESSIONS, ()) if state else ():
+                try:
                     await session.close()
+                except Exception:
+                    log.exception("closing a read session failed")

@@ -94,8 +94,15 @@ def _touches_content(session: Session) -> bool:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if _touches_content(session):
+    if _touches_content(session) and not session.info.get("khabar_content_changed"):
         session.info["khabar_content_changed"] = True
+        # Content writers take the revision row's lock before writing anything, so they run
+        # one at a time: cards rendered in this transaction then see every change committed
+        # before it, and no two transactions overwrite each other's cards (PostgreSQL; on
+        # SQLite, BEGIN IMMEDIATE already serialises writers and FOR UPDATE is not rendered).
+        session.execute(
+            select(ContentState.id).where(ContentState.id == STATE_ID).with_for_update()
+        )
 
 
 def _after_flush(session: Session, _context: Any) -> None:

@@ -44,6 +44,8 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
         ("/v1/articles?fields=,", 422, ["query", "fields"]),
         ("/v1/articles?since=yesterday", 422, ["query", "since"]),
         ("/v1/articles?until=2026-13-45", 422, ["query", "until"]),
+        ("/v1/articles?since=9999-12-31T23:59:59-05:00", 422, ["query", "since"]),
+        ("/v1/articles?until=0001-01-01T00:00:00%2B01:00", 422, ["query", "until"]),
         ("/v1/articles?is_breaking=perhaps", 422, ["query", "is_breaking"]),
         ("/v1/articles?language=not a language", 422, ["query", "language"]),
         ("/v1/articles?category=no-such-section", 422, ["query", "category"]),
