@@ -50,6 +50,7 @@ from app.core.migrations import upgrade_connection  # noqa: E402
 from app.core.revision import SessionRevisionSource  # noqa: E402
 from app.core.settings import get_settings  # noqa: E402
 from app.main import create_app, install_model_hooks  # noqa: E402
+from tests.newsroom import Newsroom, build  # noqa: E402
 from tests.postgres import postgres_cluster  # noqa: E402
 
 BACKENDS = [b for b in os.environ.get("KHABAR_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
@@ -127,6 +128,12 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://api.example") as client:
         yield client
+
+
+@pytest.fixture
+async def newsroom(session: AsyncSession) -> Newsroom:
+    """The shared small newsroom of ``tests.newsroom``."""
+    return await build(session)
 
 
 class QueryCounter:

@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.schemas import SUMMARY_FIELDS
 from app.models.base import utcnow
 from tests import factories
-from tests.newsroom import Newsroom, build
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
+from tests.newsroom import Newsroom
 
 
 def by_id(response: httpx.Response) -> dict[int, dict[str, object]]:

@@ -12,12 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.articles.schemas import ArticleList, ArticleRead
 from app.models.base import utcnow
 from tests import factories
-from tests.newsroom import Newsroom, build
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
+from tests.newsroom import Newsroom
 
 
 def ids(response: httpx.Response) -> list[int]:

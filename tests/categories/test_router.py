@@ -5,17 +5,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.categories.schemas import CategoryRead, CategoryTreeRead
 from tests import factories
-from tests.newsroom import Newsroom, build
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
+from tests.newsroom import Newsroom
 
 
 async def test_tree_is_nested_and_ordered_by_position(

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.collections.schemas import CollectionRead
 from tests import factories
-from tests.newsroom import Newsroom, build
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
+from tests.newsroom import Newsroom
 
 
 async def test_collection_in_editor_order_without_hidden_articles(

@@ -11,13 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.revision import advance_clock, current_revision
 from app.models.base import utcnow
-from tests.newsroom import Newsroom, build
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
-
+from tests.newsroom import Newsroom
 
 PUBLIC_PATHS = [
     "/v1/articles",

@@ -7,17 +7,11 @@ import json
 import httpx
 import jsonschema
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.conftest import STANDARDS
-from tests.newsroom import Newsroom, build
+from tests.newsroom import Newsroom
 
 PROBLEM_SCHEMA = json.loads((STANDARDS / "http" / "problem-object-rfc9457.schema.json").read_text())
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:

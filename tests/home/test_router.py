@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.home.schemas import HomeFeed
 from tests import factories
-from tests.newsroom import Newsroom, build
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
+from tests.newsroom import Newsroom
 
 
 async def test_feed_without_a_top_collection_leads_with_the_newest(

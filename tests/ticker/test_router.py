@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.base import utcnow
 from app.ticker.schemas import TickerRead
 from tests import factories
-from tests.newsroom import Newsroom, build
-
-
-@pytest.fixture
-async def newsroom(session: AsyncSession) -> Newsroom:
-    return await build(session)
+from tests.newsroom import Newsroom
 
 
 async def test_live_items_priority_then_newest(
