@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 
 from app.models import Article
 
@@ -37,3 +37,13 @@ def visible_articles(viewer: Viewer, now: datetime | Any) -> ColumnElement[bool]
     if viewer.sees_embargoed:
         return rule
     return and_(rule, or_(Article.embargo_until.is_(None), Article.embargo_until <= now))
+
+
+def article_visibility_changes(now: datetime) -> list[Select[Any]]:
+    """Queries for the next moments at which the clock alone changes what the public sees of
+    articles (a publication time arriving, an embargo lifting): the rule above, in time."""
+    published = Article.status == "published"
+    return [
+        select(func.min(Article.published_at)).where(published, Article.published_at > now),
+        select(func.min(Article.embargo_until)).where(published, Article.embargo_until > now),
+    ]

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from app.articles.visibility import article_visibility_changes
 from app.core.sqlite_inline import InlineReader
 from app.models import (
     Article,
@@ -39,6 +40,7 @@ from app.models import (
     TickerItem,
 )
 from app.models.base import utcnow
+from app.ticker.visibility import ticker_visibility_changes
 
 log = logging.getLogger("khabar.revision")
 
@@ -72,16 +74,8 @@ class Revision:
 
 
 def _next_transition_query(now: datetime) -> Any:
-    future = union_all(
-        select(func.min(Article.published_at)).where(
-            Article.status == "published", Article.published_at > now
-        ),
-        select(func.min(Article.embargo_until)).where(
-            Article.status == "published", Article.embargo_until > now
-        ),
-        select(func.min(TickerItem.starts_at)).where(TickerItem.starts_at > now),
-        select(func.min(TickerItem.expires_at)).where(TickerItem.expires_at > now),
-    ).subquery()
+    # The visibility modules own which times matter; this only takes the earliest.
+    future = union_all(*article_visibility_changes(now), *ticker_visibility_changes(now)).subquery()
     return select(func.min(future.c[0]))
 
 

@@ -4,8 +4,9 @@ articles."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from app.articles.visibility import Viewer, visible_articles
 from app.models import Article, TickerItem
@@ -22,3 +23,11 @@ def live_ticker_items(viewer: Viewer, now: datetime) -> ColumnElement[bool]:
             exists().where(Article.id == TickerItem.article_id, visible_articles(viewer, now)),
         ),
     )
+
+
+def ticker_visibility_changes(now: datetime) -> list[Select[Any]]:
+    """The next moments a ticker line starts or expires by itself."""
+    return [
+        select(func.min(TickerItem.starts_at)).where(TickerItem.starts_at > now),
+        select(func.min(TickerItem.expires_at)).where(TickerItem.expires_at > now),
+    ]
