@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased
 
 from app.articles.visibility import Viewer, visible_articles
 from app.core.database import AnyRow, fetch_all
-from app.core.fastread import ReadStatements
+from app.core.fastread import ReadStatements, Source
 from app.media.repository import MEDIA_COLUMNS
 from app.models import (
     Article,
@@ -177,7 +177,7 @@ def _list_statement(viewer: Viewer, filters: ListFilter, paged: bool) -> Any:
 
 
 async def list_page(
-    session: AsyncSession,
+    session: Source,
     viewer: Viewer,
     now: datetime,
     filters: ListFilter,

@@ -69,7 +69,7 @@ async def list_articles(
         is_breaking=query.is_breaking,
     )
     rows, next_cursor = await service.list_articles(
-        read.session, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
+        read, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
     )
     keys += service.surrogate_keys(rows)
     link = next_link(request, next_cursor)

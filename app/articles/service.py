@@ -21,6 +21,7 @@ from app.articles.repository import ListFilter
 from app.articles.visibility import Viewer
 from app.categories.service import CategoryTree
 from app.core.errors import NotFound
+from app.core.fastread import Source
 from app.core.pagination import get_cursor_codec
 from app.core.settings import get_settings
 from app.core.text import direction_of, reading_time_minutes, rfc3339
@@ -112,7 +113,7 @@ def page_body(rows: Sequence[Any], next_cursor: str | None, fields: Sequence[str
 
 
 async def list_articles(
-    session: AsyncSession,
+    session: Source,
     viewer: Viewer,
     now: datetime,
     filters: ListFilter,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import JSON, Boolean
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from app.core.sqlite_inline import INLINE_READER, InlineConnection
+from app.core.sqlite_inline import INLINE_READER, InlineConnection, InlineReader
 from app.models.base import UTCDateTime
 
 Converter = Callable[[Any], Any]
@@ -52,6 +52,38 @@ def _sqlite_param(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     return value
+
+
+class ReadSource(Protocol):
+    """A request's way to the database without opening a session it may not need
+    (``app.core.public.PublicRead``)."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def inline_reader(self) -> InlineReader | None: ...
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+
+Source = AsyncSession | ReadSource
+
+
+def _reader_of(source: Source) -> InlineReader | None:
+    if isinstance(source, AsyncSession):
+        reader: InlineReader | None = source.info.get(INLINE_READER)
+        return reader
+    return source.inline_reader
+
+
+def _session_of(source: Source) -> AsyncSession:
+    return source if isinstance(source, AsyncSession) else source.session
+
+
+def _dialect_of(source: Source) -> Dialect:
+    return source.get_bind().dialect if isinstance(source, AsyncSession) else source.dialect
 
 
 class CompiledRead:
@@ -94,15 +126,16 @@ class CompiledRead:
             out.append(make(values))
         return out
 
-    async def fetch(self, session: AsyncSession, params: dict[str, Any]) -> list[Any]:
-        """Rows as named tuples (``row.title``), typed values converted."""
+    async def fetch(self, source: Source, params: dict[str, Any]) -> list[Any]:
+        """Rows as named tuples (``row.title``), typed values converted. On SQLite with a
+        worker's ``InlineReader`` no session is opened at all."""
         params = {**self.defaults, **params}
-        reader = session.info.get(INLINE_READER)
+        reader = _reader_of(source)
         if reader is not None and self.sqlite:
             return self._convert(
                 reader.fetchall(self.sql, [_sqlite_param(params[name]) for name in self.names])
             )
-        connection = await session.connection()
+        connection = await _session_of(source).connection()
         raw: Any = (await connection.get_raw_connection()).driver_connection
         if self.sqlite:
             args = [_sqlite_param(params[name]) for name in self.names]
@@ -123,10 +156,8 @@ class ReadStatements:
     def __init__(self) -> None:
         self._compiled: dict[tuple[str, Any], CompiledRead] = {}
 
-    def get(
-        self, session: AsyncSession, shape: Any, build: Callable[[], Select[Any]]
-    ) -> CompiledRead:
-        dialect = session.get_bind().dialect
+    def get(self, source: Source, shape: Any, build: Callable[[], Select[Any]]) -> CompiledRead:
+        dialect = _dialect_of(source)
         key = (dialect.name, shape)
         compiled = self._compiled.get(key)
         if compiled is None:

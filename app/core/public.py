@@ -12,6 +12,7 @@ import logging
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -19,6 +20,7 @@ from app.articles.dependencies import viewer_for
 from app.articles.visibility import Viewer
 from app.core.caching import PublicCache, public_cache
 from app.core.database import get_database
+from app.core.sqlite_inline import INLINE_READER, InlineReader
 
 _OPEN_SESSIONS = "khabar_open_sessions"
 log = logging.getLogger("khabar.public")
@@ -32,6 +34,18 @@ class PublicRead:
         self._session: AsyncSession | None = None
         self.cache = cache
         self.viewer = viewer
+
+    @property
+    def inline_reader(self) -> InlineReader | None:
+        """The worker's plain read-only SQLite connection, when there is one."""
+        reader: InlineReader | None = (
+            get_database(self._request).read_sessions.kw.get("info", {}).get(INLINE_READER)
+        )
+        return reader
+
+    @property
+    def dialect(self) -> Dialect:
+        return get_database(self._request).read_engine.dialect
 
     @property
     def session(self) -> AsyncSession:
