@@ -45,6 +45,7 @@ from sqlalchemy.ext.asyncio import (  # noqa: E402
     async_sessionmaker,
 )
 
+from app.categories.service import forget_cached_trees  # noqa: E402
 from app.core.database import Database, make_engine  # noqa: E402
 from app.core.migrations import upgrade_connection  # noqa: E402
 from app.core.revision import SessionRevisionSource  # noqa: E402
@@ -89,6 +90,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """The test's connection: everything a test writes, it and the app see, then it is undone."""
+    # Revisions repeat from one rolled-back test to the next; in production they only grow.
+    forget_cached_trees()
     async with engine.connect() as connection:
         transaction = await connection.begin()
         yield connection

@@ -41,7 +41,7 @@ async def list_articles(
     keys = ["articles"]
     section_id = tag_id = author_id = None
     if query.category is not None:
-        tree = await load_tree(read.session, read.cache.revision)
+        tree = await load_tree(read, read.cache.revision)
         node = tree.by_slug.get(query.category)
         if node is None:
             raise InvalidParameter(["query", "category"], f"No category «{query.category}».")
@@ -112,7 +112,7 @@ async def _one_article(
 ) -> Response:
     if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(read.session, read.cache.revision)
+    tree = await load_tree(read, read.cache.revision)
     article = await service.get_article(
         read.session, tree, read.viewer, utcnow(), article_id=article_id, slug=slug
     )

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/categories", tags=["categories"])
 async def category_tree(read: PublicReadDep) -> Response:
     if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(read.session, read.cache.revision)
+    tree = await load_tree(read, read.cache.revision)
     return read.cache.json(
         {"items": [represent(root) for root in tree.roots]}, surrogate_keys=["categories"]
     )
@@ -31,7 +31,7 @@ async def category_tree(read: PublicReadDep) -> Response:
 async def get_category(slug: SlugPath, read: PublicReadDep) -> Response:
     if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(read.session, read.cache.revision)
+    tree = await load_tree(read, read.cache.revision)
     node = tree.get(slug)
     body = {**represent(node), "path": tree.breadcrumb(node)}
     return read.cache.json(

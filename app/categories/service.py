@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.categories import repository
 from app.core.errors import NotFound
+from app.core.fastread import Source
 from app.core.text import direction_of
 
 
@@ -90,11 +91,20 @@ def represent(node: Node, *, depth: int | None = None) -> dict[str, Any]:
 _cache: dict[int, tuple[int, CategoryTree]] = {}
 
 
-async def load_tree(session: AsyncSession, revision: int) -> CategoryTree:
-    key = id(session.bind)
+def forget_cached_trees() -> None:
+    _cache.clear()
+
+
+async def load_tree(source: Source, revision: int) -> CategoryTree:
+    """The tree for ``revision``; a read session is opened only when it must be loaded.
+
+    Only committed revisions may be cached, so only read paths call this: a revision seen
+    inside a write transaction that then rolls back would be reused by the next commit."""
+    key = id(source.bind) if isinstance(source, AsyncSession) else id(source.engine)
     cached = _cache.get(key)
     if cached is not None and cached[0] == revision and revision > 0:
         return cached[1]
+    session = source if isinstance(source, AsyncSession) else source.session
     rows = await repository.all_categories(session)
     tree = CategoryTree([Node(*row) for row in rows])
     _cache[key] = (revision, tree)

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy import JSON, Boolean
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import Select
 
 from app.core.sqlite_inline import INLINE_READER, InlineConnection, InlineReader
@@ -66,6 +66,9 @@ class ReadSource(Protocol):
 
     @property
     def dialect(self) -> Dialect: ...
+
+    @property
+    def engine(self) -> AsyncEngine: ...
 
 
 Source = AsyncSession | ReadSource

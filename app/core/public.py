@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.articles.dependencies import viewer_for
@@ -45,7 +45,11 @@ class PublicRead:
 
     @property
     def dialect(self) -> Dialect:
-        return get_database(self._request).read_engine.dialect
+        return self.engine.dialect
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return get_database(self._request).read_engine
 
     @property
     def session(self) -> AsyncSession:

@@ -30,7 +30,7 @@ async def home_feed(
 ) -> Response:
     if (not_modified := read.cache.not_modified()) is not None:
         return not_modified
-    tree = await load_tree(read.session, read.cache.revision)
+    tree = await load_tree(read, read.cache.revision)
     feed = await service.home_feed(
         read.session,
         tree,
