@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session, aliased
 
-from app.articles.repository import SUMMARY_COLUMNS, FeaturedMedia, bylines_statement
+from app.articles.repository import bylines_statement, summary_select
 from app.articles.service import Bylines, summary
 from app.categories.repository import ALL_CATEGORIES
 from app.categories.service import CategoryTree, Node
@@ -107,12 +107,7 @@ def render_cards(session: Session, article_ids: Collection[int]) -> None:
     bases = configured()
     for start in range(0, len(ordered), CARD_BATCH):
         batch = ordered[start : start + CARD_BATCH]
-        rows = session.execute(
-            select(*SUMMARY_COLUMNS)
-            .select_from(Article)
-            .outerjoin(FeaturedMedia, FeaturedMedia.id == Article.featured_media_id)
-            .where(Article.id.in_(batch))
-        ).all()
+        rows = session.execute(summary_select().where(Article.id.in_(batch))).all()
         bylines = Bylines.from_rows(_bylines(session, batch))
         session.execute(delete(ArticleCard).where(ArticleCard.article_id.in_(batch)))
         cards = [

@@ -92,6 +92,11 @@ def _with_featured(query: Any) -> Any:
     return query.outerjoin(FeaturedMedia, FeaturedMedia.id == Article.featured_media_id)
 
 
+def summary_select() -> Any:
+    """The columns a summary is rendered from (``app.articles.service.summary``)."""
+    return _with_featured(select(*SUMMARY_COLUMNS).select_from(Article))
+
+
 @dataclass(frozen=True, slots=True)
 class ListFilter:
     section_id: int | None = None

@@ -36,8 +36,6 @@ async def list_articles(
     read: PublicReadDep,
     query: ArticleListQueryDep,
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     keys = ["articles"]
     section_id = tag_id = author_id = None
     if query.category is not None:
@@ -110,8 +108,6 @@ async def _one_article(
     article_id: int | None = None,
     slug: str | None = None,
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     tree = await load_tree(read, read.cache.revision)
     article = await service.get_article(
         read.session, tree, read.viewer, utcnow(), article_id=article_id, slug=slug

@@ -21,8 +21,6 @@ async def list_authors(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     items, next_cursor = await service.list_authors(read.session, codec, cursor, limit)
     link = next_link(request, next_cursor)
     return read.cache.json(
@@ -34,7 +32,5 @@ async def list_authors(
 
 @router.get("/{slug}", response_model=AuthorRead, responses=problem_responses(404))
 async def get_author(slug: SlugPath, read: PublicReadDep) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     author = await service.get_author(read.session, slug)
     return read.cache.json(author, surrogate_keys=["authors", f"author-{author['id']}"])

@@ -14,8 +14,6 @@ router = APIRouter(prefix="/v1/categories", tags=["categories"])
 
 @router.get("", response_model=CategoryTreeRead, summary="The whole category tree")
 async def category_tree(read: PublicReadDep) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     tree = await load_tree(read, read.cache.revision)
     return read.cache.json(
         {"items": [represent(root) for root in tree.roots]}, surrogate_keys=["categories"]
@@ -29,8 +27,6 @@ async def category_tree(read: PublicReadDep) -> Response:
     responses=problem_responses(404),
 )
 async def get_category(slug: SlugPath, read: PublicReadDep) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     tree = await load_tree(read, read.cache.revision)
     node = tree.get(slug)
     body = {**represent(node), "path": tree.breadcrumb(node)}

@@ -29,8 +29,6 @@ async def get_collection(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     collection = await service.get_collection(
         read.session, read.viewer, utcnow(), slug, codec=codec, cursor=cursor, limit=limit
     )

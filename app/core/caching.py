@@ -127,16 +127,6 @@ class PublicCache:
         self.revision = revision
         self.etag = etag
 
-    def not_modified(self) -> Response | None:
-        """A 304 when the client holds the current representation (the middleware answers
-        most of these first; this covers apps mounted without it)."""
-        if not etag_matches(self.request.headers.get("if-none-match"), self.etag):
-            return None
-        return Response(
-            status_code=304,
-            headers={"ETag": self.etag, "Cache-Control": cache_control(self.request.url.path)},
-        )
-
     def json(
         self,
         payload: Any,

@@ -28,8 +28,6 @@ async def home_feed(
     top: Annotated[int, Query(ge=1, le=50, description="How many top stories.")] = 10,
     per_section: Annotated[int, Query(ge=1, le=20, description="Articles per section.")] = 5,
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     tree = await load_tree(read, read.cache.revision)
     feed = await service.home_feed(
         read.session,

@@ -20,7 +20,5 @@ router = APIRouter(prefix="/v1/media", tags=["media"])
     responses=problem_responses(404, 422),
 )
 async def get_media(media_id: IdPath, read: PublicReadDep) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     media = await service.get_media(read.session, media_id, read.viewer, utcnow())
     return read.cache.json(media, surrogate_keys=["media", f"media-{media_id}"])

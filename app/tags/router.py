@@ -21,8 +21,6 @@ async def list_tags(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     items, next_cursor = await service.list_tags(read.session, codec, cursor, limit)
     link = next_link(request, next_cursor)
     return read.cache.json(
@@ -34,7 +32,5 @@ async def list_tags(
 
 @router.get("/{slug}", response_model=TagRead, responses=problem_responses(404))
 async def get_tag(slug: SlugPath, read: PublicReadDep) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     tag = await service.get_tag(read.session, slug)
     return read.cache.json(tag, surrogate_keys=["tags", f"tag-{tag['id']}"])

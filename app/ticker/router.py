@@ -29,8 +29,6 @@ async def get_ticker(
         Query(description="Lowest priority to include."),
     ] = "normal",
 ) -> Response:
-    if (not_modified := read.cache.not_modified()) is not None:
-        return not_modified
     items = await service.live_ticker(
         read.session, read.viewer, utcnow(), language=language, min_priority=priority
     )
