@@ -7,26 +7,33 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.responses import Response
 
+from app.api_keys.router import router as api_keys_router
 from app.articles.listing import ensure_cards_current, install_listing_hooks
 from app.articles.router import router as articles_router
+from app.articles.workflow import publish_due
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.auth.service import LoginLimiter
 from app.authors.router import router as authors_router
 from app.categories.router import router as categories_router
 from app.collections.router import router as collections_router
 from app.core.caching import ConditionalGetMiddleware, dump_json
 from app.core.database import Database, refresh_planner_statistics
 from app.core.errors import install_error_handlers
-from app.core.middleware import CompressionMiddleware, ImmutableStaticFiles
+from app.core.idempotency import Replay, purge_expired, replay_response
+from app.core.middleware import CompressionMiddleware, CorsMiddleware, ImmutableStaticFiles
 from app.core.public import RequestSessionsMiddleware
-from app.core.revision import clock_task, install_revision_hooks
+from app.core.revision import advance_clock_job, clock_task, install_revision_hooks
 from app.core.settings import Settings, get_settings
 from app.home.router import router as home_router
 from app.media.router import router as media_router
 from app.ops.router import router as ops_router
 from app.tags.router import router as tags_router
 from app.ticker.router import router as ticker_router
+from app.users.router import router as users_router
 from app.users.service import ensure_admin
 
 API_DESCRIPTION = """
@@ -39,7 +46,17 @@ Lists are keyset-paged (`next_cursor`, `Link: rel="next"`), public GETs carry `E
 `application/problem+json`.
 """
 
-EXPOSED_HEADERS = ["ETag", "Link", "Surrogate-Key", "Retry-After", "Location"]
+EXPOSED_HEADERS = [
+    "ETag",
+    "Link",
+    "Surrogate-Key",
+    "Retry-After",
+    "Location",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Idempotent-Replayed",
+]
 
 
 def install_model_hooks() -> None:
@@ -47,6 +64,15 @@ def install_model_hooks() -> None:
     and the listing rows and cards of articles."""
     install_revision_hooks()
     install_listing_hooks()
+
+
+async def _purge_idempotency(engine: AsyncEngine) -> None:
+    async with AsyncSession(engine) as session, session.begin():
+        await purge_expired(session)
+
+
+#: What the app's clock runs every tick (``KHABAR_CONTENT_CLOCK_SECONDS``).
+CLOCK_JOBS = (advance_clock_job, publish_due, _purge_idempotency)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -70,7 +96,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         async with AsyncExitStack() as stack:
             if settings.content_clock_seconds > 0:
                 await stack.enter_async_context(
-                    clock_task(db.write_engine, settings.content_clock_seconds)
+                    clock_task(db.write_engine, settings.content_clock_seconds, CLOCK_JOBS)
                 )
             yield
         if database is None:
@@ -83,7 +109,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.login_limiter = LoginLimiter.from_settings(settings)
     install_error_handlers(app)
+    app.add_exception_handler(Replay, replay_response)
     for router in (
         articles_router,
         categories_router,
@@ -93,6 +121,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         collections_router,
         home_router,
         ticker_router,
+        auth_router,
+        users_router,
+        api_keys_router,
+        audit_router,
         ops_router,
     ):
         app.include_router(router)
@@ -112,15 +144,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(RequestSessionsMiddleware)
     app.add_middleware(ConditionalGetMiddleware)
-    # Public reads may be fetched from any origin, never with credentials.
     app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_credentials=False,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["If-None-Match", "Accept-Language"],
+        CorsMiddleware,
+        trusted_origins=settings.cors_origin_list,
         expose_headers=EXPOSED_HEADERS,
-        max_age=86400,
     )
     app.add_middleware(CompressionMiddleware)
     return app

@@ -51,6 +51,7 @@ from app.core.migrations import upgrade_connection  # noqa: E402
 from app.core.revision import SessionRevisionSource  # noqa: E402
 from app.core.settings import get_settings  # noqa: E402
 from app.main import create_app, install_model_hooks  # noqa: E402
+from tests.accounts import Staff, build_staff  # noqa: E402
 from tests.newsroom import Newsroom, build  # noqa: E402
 from tests.postgres import postgres_cluster  # noqa: E402
 
@@ -137,6 +138,12 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def newsroom(session: AsyncSession) -> Newsroom:
     """The shared small newsroom of ``tests.newsroom``."""
     return await build(session)
+
+
+@pytest.fixture
+async def staff(session: AsyncSession) -> Staff:
+    """An admin, two editors and two writers (``tests.accounts``)."""
+    return await build_staff(session)
 
 
 class QueryCounter:

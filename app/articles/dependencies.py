@@ -7,16 +7,19 @@ from fastapi import Depends, Query, Request
 from pydantic import AfterValidator, Field
 
 from app.articles.schemas import ARTICLE_FIELDS, SUMMARY_FIELDS
-from app.articles.visibility import PUBLIC, Viewer
+from app.articles.visibility import PUBLIC, Viewer, published_view
+from app.auth.dependencies import resolve_principal
+from app.auth.principal import Principal
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.query import QueryModel, query_dependency
 from app.core.text import LANGUAGE_PATTERN, as_utc, normalize_slug
 
 
-async def viewer_for(request: Request) -> Viewer:
-    """What the caller may see. Anonymous callers see what the public sees; credentials (the
-    newsroom's accounts and partner keys) will widen it here."""
-    return PUBLIC
+async def viewer_for(request: Request) -> tuple[Viewer, Principal | None]:
+    """What the caller's lists show, and who it is. Anonymous callers see what the public
+    sees; a partner key with ``embargoed:read`` and editors also see embargoed stories."""
+    principal = await resolve_principal(request)
+    return (published_view(principal.viewer) if principal else PUBLIC), principal
 
 
 def parse_fields(raw: str | None, allowed: tuple[str, ...]) -> list[str] | None:

@@ -75,6 +75,10 @@ DETAIL_COLUMNS = (
     Article.source_url,
     Article.status,
     Article.version,
+    Article.publish_at,
+    Article.embargo_until,
+    Article.created_at,
+    Article.created_by_id,
 )
 
 

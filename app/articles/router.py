@@ -1,27 +1,48 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Path, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
-from app.articles import service
+from app.articles import editing, service, workflow
 from app.articles.dependencies import (
     ArticleFields,
     ArticleListQuery,
     ArticleListQueryDep,
 )
 from app.articles.repository import ListFilter
-from app.articles.schemas import ArticleList, ArticleRead
+from app.articles.schemas import (
+    ArticleCreate,
+    ArticleEditorialRead,
+    ArticleList,
+    ArticleRead,
+    ArticleUpdate,
+    PublishRequest,
+    RevisionList,
+    RevisionRead,
+)
+from app.auth.dependencies import UserDep
+from app.auth.principal import Principal
 from app.authors import repository as authors_repository
 from app.categories.service import load_tree
-from app.core.errors import InvalidParameter, problem_responses
-from app.core.http import IdPath, SlugPath
-from app.core.pagination import next_link
+from app.core.database import PrimaryReadSession, WriteSession, get_database
+from app.core.errors import InvalidParameter, NotFound, problem_responses
+from app.core.http import CodecDep, IdPath, SlugPath
+from app.core.idempotency import IdempotencyDep
+from app.core.pagination import Cursor, Limit, next_link
 from app.core.public import PublicRead, PublicReadDep
 from app.core.query import openapi_parameters
+from app.core.responses import private_json
+from app.core.text import rfc3339
+from app.models import Article, ArticleRevision
 from app.models.base import utcnow
 from app.tags import repository as tags_repository
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
+REVISIONS_CURSOR = "revisions"
+RevisionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get(
@@ -108,6 +129,11 @@ async def _one_article(
     article_id: int | None = None,
     slug: str | None = None,
 ) -> Response:
+    principal = read.principal
+    if principal is not None and principal.is_user:
+        editorial = await _editorial_article(read, principal, article_id=article_id, slug=slug)
+        if editorial is not None:
+            return editorial_response(editorial, fields=fields)
     tree = await load_tree(read, read.cache.revision)
     article = await service.get_article(
         read.session, tree, read.viewer, utcnow(), article_id=article_id, slug=slug
@@ -120,3 +146,218 @@ async def _one_article(
         *service.surrogate_keys(article["related"]),
     ]
     return read.cache.json(service.project(article, fields), surrogate_keys=keys)
+
+
+async def _editorial_article(
+    read: PublicRead, principal: Principal, *, article_id: int | None, slug: str | None
+) -> dict[str, Any] | None:
+    """The article as the newsroom sees it, when this account may see it so: editors any
+    article, writers their own. None sends the caller down the public path."""
+    async with get_database(read.request).primary_read_sessions() as session:
+        if article_id is None:
+            article_id = await session.scalar(select(Article.id).where(Article.slug == slug))
+            if article_id is None:
+                return None
+        owner = await session.scalar(select(Article.created_by_id).where(Article.id == article_id))
+        if not principal.is_editor and (owner is None or owner != principal.user_id):
+            return None
+        try:
+            return await service.get_editorial_article(session, article_id)
+        except NotFound:
+            return None
+
+
+def editorial_response(
+    article: dict[str, Any],
+    *,
+    status_code: int = 200,
+    fields: list[str] | None = None,
+    location: bool = False,
+) -> Response:
+    """An article for the newsroom: private, with the strong ETag ``If-Match`` needs."""
+    headers = {"ETag": editing.article_etag(article["id"], article["version"])}
+    if location:
+        headers["Location"] = f"/v1/articles/{article['id']}"
+    return private_json(service.project(article, fields), status_code=status_code, headers=headers)
+
+
+# Writing
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=500,
+        description="The ETag of the version being changed (from an authenticated GET).",
+    ),
+]
+WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 422, 428)
+
+
+@router.post(
+    "",
+    response_model=ArticleEditorialRead,
+    status_code=201,
+    summary="Create a draft",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_article(
+    data: ArticleCreate, actor: UserDep, session: WriteSession, idempotency: IdempotencyDep
+) -> Response:
+    article = await editing.create_article(session, actor, data)
+    body = await service.get_editorial_article(session, article.id)
+    return idempotency.remember(editorial_response(body, status_code=201, location=True))
+
+
+@router.patch(
+    "/{article_id}",
+    response_model=ArticleEditorialRead,
+    summary="Change an article (If-Match required)",
+    responses=WRITE_PROBLEMS,
+)
+async def update_article(
+    article_id: IdPath,
+    data: ArticleUpdate,
+    actor: UserDep,
+    session: WriteSession,
+    if_match: IfMatch = None,
+) -> Response:
+    article = await editing.article_for_write(session, actor, article_id)
+    editing.check_if_match(if_match, article)
+    editing.require_draft_for_writer(actor, article)
+    await editing.update_article(session, actor, article, data)
+    return editorial_response(await service.get_editorial_article(session, article_id))
+
+
+@router.delete(
+    "/{article_id}",
+    response_model=ArticleEditorialRead,
+    summary="Archive an article (If-Match required; undo with /restore)",
+    responses=WRITE_PROBLEMS,
+)
+async def archive_article(
+    article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
+) -> Response:
+    article = await editing.article_for_write(session, actor, article_id)
+    editing.check_if_match(if_match, article)
+    await workflow.archive(session, actor, article)
+    return editorial_response(await service.get_editorial_article(session, article_id))
+
+
+@router.post(
+    "/{article_id}/restore",
+    response_model=ArticleEditorialRead,
+    summary="Return an archived article to the status it had",
+    responses=WRITE_PROBLEMS,
+)
+async def restore_article(
+    article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
+) -> Response:
+    article = await editing.article_for_write(session, actor, article_id)
+    editing.check_if_match(if_match, article, required=False)
+    await workflow.restore(session, actor, article)
+    return editorial_response(await service.get_editorial_article(session, article_id))
+
+
+@router.post(
+    "/{article_id}/publish",
+    response_model=ArticleEditorialRead,
+    summary="Publish now, or schedule with a future publish_at (editors)",
+    responses=WRITE_PROBLEMS,
+)
+async def publish_article(
+    article_id: IdPath,
+    actor: UserDep,
+    session: WriteSession,
+    data: Annotated[PublishRequest | None, Body()] = None,
+    if_match: IfMatch = None,
+) -> Response:
+    article = await editing.article_for_write(session, actor, article_id)
+    editing.check_if_match(if_match, article, required=False)
+    await workflow.publish(session, actor, article, data.publish_at if data else None)
+    return editorial_response(await service.get_editorial_article(session, article_id))
+
+
+@router.post(
+    "/{article_id}/unpublish",
+    response_model=ArticleEditorialRead,
+    summary="Take an article back to draft (editors)",
+    responses=WRITE_PROBLEMS,
+)
+async def unpublish_article(
+    article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
+) -> Response:
+    article = await editing.article_for_write(session, actor, article_id)
+    editing.check_if_match(if_match, article, required=False)
+    await workflow.unpublish(session, actor, article)
+    return editorial_response(await service.get_editorial_article(session, article_id))
+
+
+@router.get(
+    "/{article_id}/revisions",
+    response_model=RevisionList,
+    summary="Every save of an article, newest first",
+    responses=problem_responses(400, 401, 403, 404, 422),
+)
+async def list_revisions(
+    request: Request,
+    article_id: IdPath,
+    actor: UserDep,
+    session: PrimaryReadSession,
+    codec: CodecDep,
+    cursor: Cursor = None,
+    limit: Limit = 20,
+) -> Response:
+    await editing.article_for_read(session, actor, article_id)
+    before = int(codec.decode(REVISIONS_CURSOR, cursor)[0]) if cursor else None
+    rows = await editing.list_revisions(session, article_id, before, limit + 1)
+    next_cursor = (
+        codec.encode(REVISIONS_CURSOR, [rows[limit - 1].number]) if len(rows) > limit else None
+    )
+    link = next_link(request, next_cursor)
+    return private_json(
+        {"items": [_revision(row) for row in rows[:limit]], "next_cursor": next_cursor},
+        headers={"Link": link} if link else None,
+    )
+
+
+@router.get(
+    "/{article_id}/revisions/{number}",
+    response_model=RevisionRead,
+    summary="One save of an article",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_revision(
+    article_id: IdPath, number: RevisionNumber, actor: UserDep, session: PrimaryReadSession
+) -> Response:
+    await editing.article_for_read(session, actor, article_id)
+    return private_json(_revision(await editing.get_revision(session, article_id, number)))
+
+
+@router.post(
+    "/{article_id}/revisions/{number}/restore",
+    response_model=ArticleEditorialRead,
+    summary="Save the article again with that revision's content",
+    responses=WRITE_PROBLEMS,
+)
+async def restore_revision(
+    article_id: IdPath,
+    number: RevisionNumber,
+    actor: UserDep,
+    session: WriteSession,
+    if_match: IfMatch = None,
+) -> Response:
+    article = await editing.article_for_write(session, actor, article_id)
+    editing.check_if_match(if_match, article, required=False)
+    editing.require_draft_for_writer(actor, article)
+    await editing.restore_revision(session, actor, article, number)
+    return editorial_response(await service.get_editorial_article(session, article_id))
+
+
+def _revision(row: ArticleRevision) -> dict[str, Any]:
+    return {
+        "number": row.number,
+        "created_at": rfc3339(row.created_at),
+        "created_by_id": row.created_by_id,
+        "actor": row.actor,
+        "data": row.data,
+    }

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles import repository
 from app.articles.repository import ListFilter
-from app.articles.visibility import Viewer
-from app.categories.service import CategoryTree
+from app.articles.visibility import STAFF, Viewer
+from app.categories import repository as categories_repository
+from app.categories.service import CategoryTree, Node
 from app.core.errors import NotFound
 from app.core.fastread import Source
 from app.core.pagination import get_cursor_codec
@@ -28,6 +29,7 @@ from app.core.text import direction_of, reading_time_minutes, rfc3339
 from app.core.urls import PLACEHOLDERS, UrlBases
 from app.media import service as media_service
 from app.media.repository import MEDIA_KEYS
+from app.models.base import utcnow
 
 LIST_CURSOR = "articles"
 
@@ -148,7 +150,10 @@ async def get_article(
     *,
     article_id: int | None = None,
     slug: str | None = None,
+    editorial: bool = False,
 ) -> dict[str, Any]:
+    """The full article. ``editorial`` adds the workflow fields the newsroom sees
+    (``ArticleEditorialRead``)."""
     row = await repository.get_detail(session, viewer, now, article_id=article_id, slug=slug)
     if row is None:
         what = f"article {article_id}" if article_id is not None else f"article «{slug}»"
@@ -177,7 +182,23 @@ async def get_article(
             "version": row.version,
         }
     )
+    if editorial:
+        article.update(
+            {
+                "publish_at": rfc3339(row.publish_at),
+                "embargo_until": rfc3339(row.embargo_until),
+                "created_at": rfc3339(row.created_at),
+                "created_by_id": row.created_by_id,
+            }
+        )
     return article
+
+
+async def get_editorial_article(session: AsyncSession, article_id: int) -> dict[str, Any]:
+    """Any article, whatever its status, as the newsroom sees it. Reads the category tree
+    afresh: inside a write transaction the cached tree may not hold what was just written."""
+    tree = CategoryTree([Node(*row) for row in await categories_repository.all_categories(session)])
+    return await get_article(session, tree, STAFF, utcnow(), article_id=article_id, editorial=True)
 
 
 def _attached(row: Any) -> dict[str, Any]:

@@ -24,10 +24,24 @@ class Viewer:
     sees_embargoed: bool = False
 
 
+#: Anonymous callers, writers on the read endpoints, partner keys without ``embargoed:read``.
 PUBLIC = Viewer()
+#: Partner keys with ``embargoed:read``: published stories still under embargo.
+EMBARGOED = Viewer(sees_embargoed=True)
+#: Editors and admins: every article, whatever its status.
+STAFF = Viewer(sees_unpublished=True, sees_embargoed=True)
+
+
+def published_view(viewer: Viewer) -> Viewer:
+    """What lists, collections, the home feed, media and the ticker show a caller: published
+    articles only, even to editors (who reach drafts one by one, by id), and embargoed ones
+    only to callers entitled to them."""
+    return EMBARGOED if viewer.sees_embargoed else PUBLIC
 
 
 def visible_articles(viewer: Viewer, now: datetime | Any) -> ColumnElement[bool]:
+    # Scheduled articles are not visible: the scheduler (``app.articles.workflow``) makes them
+    # published when their time comes, so status alone says whether an article is out.
     """Published, ``published_at`` not in the future, not under embargo, not archived.
 
     ``now`` is a time or a bind parameter standing for one (compiled reads)."""

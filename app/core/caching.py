@@ -120,12 +120,14 @@ class ConditionalGetMiddleware:
 class PublicCache:
     """Validator and headers for one public GET (``app.core.public.PublicRead.cache``)."""
 
-    __slots__ = ("etag", "request", "revision")
+    __slots__ = ("etag", "private", "request", "revision")
 
-    def __init__(self, request: Request, revision: int, etag: str) -> None:
+    def __init__(self, request: Request, revision: int, etag: str, *, private: bool) -> None:
         self.request = request
         self.revision = revision
         self.etag = etag
+        #: The caller sent credentials: what it sees may not be what the public sees.
+        self.private = private
 
     def json(
         self,
@@ -141,14 +143,18 @@ class PublicCache:
         if url_placeholders:
             body = resolve(body)
         response = Response(body, media_type=JSON_MEDIA_TYPE, headers=headers)
+        if self.private:
+            response.headers["Cache-Control"] = PRIVATE_NO_STORE
+            return response
         response.headers["ETag"] = self.etag
         response.headers["Cache-Control"] = cache_control(self.request.url.path)
         response.headers["Surrogate-Key"] = " ".join(dict.fromkeys(surrogate_keys))
         return response
 
 
-async def public_cache(request: Request) -> PublicCache:
+async def public_cache(request: Request, *, private: bool = False) -> PublicCache:
     revision: Revision | None = request.scope.get("state", {}).get("khabar_revision")
     if revision is None:
         revision = await _revision_source(request.scope).read()
-    return PublicCache(request, revision.value, public_etag(revision, request.scope))
+    etag = public_etag(revision, request.scope)
+    return PublicCache(request, revision.value, etag, private=private)

@@ -133,6 +133,15 @@ class Database:
             revisions=revisions,
         )
 
+    @property
+    def primary_read_sessions(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions that read the primary without taking a write lock: for authenticated
+        reads, which must see the caller's own writes (a replica may lag). On SQLite the read
+        sessions are the primary; elsewhere the write engine is."""
+        if self.read_engine.dialect.name == "sqlite":
+            return self.read_sessions
+        return self.write_sessions
+
     async def dispose(self) -> None:
         self.revisions.close()
         await self.write_engine.dispose()
@@ -150,7 +159,17 @@ async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-WriteSession = Annotated[AsyncSession, Depends(_write_session)]
+async def _primary_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_database(request).primary_read_sessions() as session:
+        yield session
+
+
+#: The request's one transaction: committed when the route returns, before the response is
+#: sent (``scope="function"``), so a failing commit is the client's error response and never
+#: a success that did not happen; rolled back when the route raises.
+WriteSession = Annotated[AsyncSession, Depends(_write_session, scope="function")]
+#: Authenticated reads (``app.core.database.Database.primary_read_sessions``).
+PrimaryReadSession = Annotated[AsyncSession, Depends(_primary_read_session)]
 
 #: A result row of any shape: repositories return rows of explicit column lists.
 AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"

@@ -15,6 +15,8 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -47,6 +49,7 @@ class KhabarError(Exception):
     status: int = 400
     code: str = "bad-request"
     title: str = "Bad request"
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: str | None = None, **extra: Any) -> None:
         super().__init__(detail or self.title)
@@ -67,7 +70,8 @@ class InvalidCursor(KhabarError):
 
 
 class InvalidParameter(KhabarError):
-    """A query parameter that passed type checks but makes no sense (an unknown field...)."""
+    """A parameter or body field that passed type checks but makes no sense (an unknown
+    field, an id that names nothing, a category moved under itself...)."""
 
     status = 422
     code = "validation-error"
@@ -81,6 +85,46 @@ class Conflict(KhabarError):
     status = 409
     code = "conflict"
     title = "Conflict"
+
+
+class Unauthorized(KhabarError):
+    """No credentials, or credentials that are not (or no longer) valid."""
+
+    status = 401
+    code = "unauthorized"
+    title = "Authentication required"
+    headers = {"WWW-Authenticate": "Bearer"}  # noqa: RUF012
+
+
+class Forbidden(KhabarError):
+    """Known caller, not allowed to do this. Used only where the caller may know the resource
+    exists; otherwise the answer is 404."""
+
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class PreconditionFailed(KhabarError):
+    status = 412
+    code = "precondition-failed"
+    title = "Precondition failed"
+
+
+class PreconditionRequired(KhabarError):
+    status = 428
+    code = "precondition-required"
+    title = "Precondition required"
+
+
+class TooManyRequests(KhabarError):
+    status = 429
+    code = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, headers: dict[str, str]) -> None:
+        super().__init__(detail)
+        self.headers = headers
 
 
 def problem_response(
@@ -118,6 +162,7 @@ async def _khabar_error(request: Request, exc: Exception) -> Response:
         title=exc.title,
         detail=exc.detail,
         type_=PROBLEM_BASE + exc.code,
+        headers=exc.headers,
         instance=request.url.path,
         **exc.extra,
     )
@@ -155,6 +200,32 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _stale_data(request: Request, exc: Exception) -> Response:
+    # The version check of an UPDATE found the row changed by another transaction after it
+    # was read: someone saved first.
+    return problem_response(
+        412,
+        title=PreconditionFailed.title,
+        detail="The resource was changed by someone else while this request ran; "
+        "fetch it again and reapply your change.",
+        type_=PROBLEM_BASE + PreconditionFailed.code,
+        instance=request.url.path,
+    )
+
+
+async def _integrity_error(request: Request, exc: Exception) -> Response:
+    # A uniqueness or reference rule the service checks first was broken by a concurrent
+    # writer between the check and the commit.
+    log.info("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        409,
+        title=Conflict.title,
+        detail="The change conflicts with another one made at the same time; try again.",
+        type_=PROBLEM_BASE + Conflict.code,
+        instance=request.url.path,
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(500, detail="An unexpected error occurred; it has been logged.")
@@ -164,6 +235,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(KhabarError, _khabar_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StaleDataError, _stale_data)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

@@ -1,9 +1,10 @@
-"""HTTP middleware: compression with a correct ``Vary``, and immutable media files."""
+"""HTTP middleware: compression with a correct ``Vary``, immutable media files, and CORS."""
 
 from __future__ import annotations
 
 from brotli_asgi import BrotliMiddleware
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -51,3 +52,51 @@ class ImmutableStaticFiles(StaticFiles):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
             response.headers["Access-Control-Allow-Origin"] = "*"
         return response
+
+
+PUBLIC_CORS_HEADERS = ["If-None-Match", "Accept-Language", "Last-Event-ID"]
+CREDENTIAL_CORS_HEADERS = [
+    *PUBLIC_CORS_HEADERS,
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "Idempotency-Key",
+    "X-API-Key",
+]
+
+
+class CorsMiddleware:
+    """Two CORS policies, chosen by the request's ``Origin``.
+
+    Public reads may be fetched from any origin, never with credentials. The newsroom's own
+    front-ends (``KHABAR_CORS_ORIGINS``) may also send credentials and write: only they are
+    allowed the ``Authorization`` and ``X-API-Key`` headers and the write methods."""
+
+    def __init__(self, app: ASGIApp, trusted_origins: list[str], expose_headers: list[str]) -> None:
+        self.public = CORSMiddleware(
+            app,
+            allow_origins=["*"],
+            allow_credentials=False,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=PUBLIC_CORS_HEADERS,
+            expose_headers=expose_headers,
+            max_age=86400,
+        )
+        self.trusted = CORSMiddleware(
+            app,
+            allow_origins=trusted_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=CREDENTIAL_CORS_HEADERS,
+            expose_headers=expose_headers,
+            max_age=600,
+        )
+        self.trusted_origins = frozenset(trusted_origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.trusted_origins:
+            origin = Headers(scope=scope).get("origin")
+            if origin in self.trusted_origins:
+                await self.trusted(scope, receive, send)
+                return
+        await self.public(scope, receive, send)

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.articles.dependencies import viewer_for
 from app.articles.visibility import Viewer
+from app.auth.principal import Principal
 from app.core.caching import PublicCache, public_cache
 from app.core.database import get_database
 from app.core.sqlite_inline import INLINE_READER, InlineReader
@@ -27,13 +28,23 @@ log = logging.getLogger("khabar.public")
 
 
 class PublicRead:
-    __slots__ = ("_request", "_session", "cache", "viewer")
+    """``viewer`` is what the caller may see; ``principal`` is the caller when it sent
+    credentials (its responses are then ``private, no-store``)."""
 
-    def __init__(self, request: Request, cache: PublicCache, viewer: Viewer) -> None:
+    __slots__ = ("_request", "_session", "cache", "principal", "viewer")
+
+    def __init__(
+        self, request: Request, cache: PublicCache, viewer: Viewer, principal: Principal | None
+    ) -> None:
         self._request = request
         self._session: AsyncSession | None = None
         self.cache = cache
         self.viewer = viewer
+        self.principal = principal
+
+    @property
+    def request(self) -> Request:
+        return self._request
 
     @property
     def inline_reader(self) -> InlineReader | None:
@@ -63,7 +74,9 @@ class PublicRead:
 
 
 async def _public_read(request: Request) -> PublicRead:
-    return PublicRead(request, await public_cache(request), await viewer_for(request))
+    viewer, principal = await viewer_for(request)
+    cache = await public_cache(request, private=principal is not None)
+    return PublicRead(request, cache, viewer, principal)
 
 
 PublicReadDep = Annotated[PublicRead, Depends(_public_read)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -164,22 +165,34 @@ async def advance_clock(session: AsyncSession) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-async def run_clock(engine: AsyncEngine, interval: float = 1.0) -> None:
-    """The app's background clock: turns passing time into revision bumps."""
+ClockJob = Callable[[AsyncEngine], Awaitable[Any]]
+
+
+async def advance_clock_job(engine: AsyncEngine) -> None:
+    async with AsyncSession(engine) as session, session.begin():
+        await advance_clock(session)
+
+
+async def run_clock(engine: AsyncEngine, interval: float, jobs: Sequence[ClockJob]) -> None:
+    """The app's background clock: each tick runs every job (turning passing time into
+    revision bumps, publishing what is scheduled...). A failing job is logged and retried on
+    the next tick; the others still run."""
     while True:
-        try:
-            async with AsyncSession(engine) as session, session.begin():
-                await advance_clock(session)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("content clock failed; retrying")
+        for job in jobs:
+            try:
+                await job(engine)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("clock job %s failed; retrying", getattr(job, "__name__", job))
         await asyncio.sleep(interval)
 
 
 @contextlib.asynccontextmanager
-async def clock_task(engine: AsyncEngine, interval: float = 1.0) -> Any:
-    task = asyncio.create_task(run_clock(engine, interval), name="khabar-content-clock")
+async def clock_task(
+    engine: AsyncEngine, interval: float, jobs: Sequence[ClockJob] = (advance_clock_job,)
+) -> Any:
+    task = asyncio.create_task(run_clock(engine, interval, jobs), name="khabar-content-clock")
     try:
         yield task
     finally:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from limits import parse as parse_limit
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -46,6 +47,16 @@ class Settings(BaseSettings):
     #: How often the content clock turns passing embargoes and schedules into revision bumps;
     #: 0 switches it off (tests drive it by hand).
     content_clock_seconds: float = Field(default=1.0, ge=0)
+    #: Lifetime of a login's access token; a deactivation or password change ends it sooner.
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    #: Origins (comma-separated) allowed to call endpoints that take credentials from a
+    #: browser. Public GETs allow any origin regardless.
+    cors_origins: str = ""
+    #: Failed logins allowed per client address and per username (``limits`` notation).
+    login_rate_limit_client: str = "20 per minute"
+    login_rate_limit_username: str = "5 per 5 minutes"
+    #: Where rate-limit counters live: ``memory://`` (per process) or a shared store.
+    rate_limit_storage_url: str = "memory://"
     admin_username: str | None = None
     admin_password: str | None = None
     seed_demo: bool = True
@@ -61,11 +72,22 @@ class Settings(BaseSettings):
                     "KHABAR_SECRET_KEY must be set to a random value of 32+ characters "
                     "when KHABAR_ENV=production"
                 )
+        for name in ("login_rate_limit_client", "login_rate_limit_username"):
+            try:
+                parse_limit(getattr(self, name))
+            except ValueError:
+                raise ValueError(
+                    f"KHABAR_{name.upper()} is not a rate limit such as '5 per minute'"
+                ) from None
         return self
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def site_base(self) -> str:

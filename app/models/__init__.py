@@ -1,5 +1,6 @@
 """Every ORM model, imported in one place so Alembic's autogenerate sees them all."""
 
+from app.models.api_key import ApiKey
 from app.models.article import (
     Article,
     ArticleAuthor,
@@ -9,30 +10,37 @@ from app.models.article import (
     ArticleSection,
     ArticleTag,
 )
+from app.models.audit import AuditEntry
 from app.models.author import Author
 from app.models.base import Base
 from app.models.category import Category
 from app.models.collection import Collection, CollectionItem
 from app.models.content_state import ContentState
+from app.models.idempotency import IdempotencyRecord
 from app.models.media import Media
+from app.models.revision import ArticleRevision
 from app.models.tag import Tag
 from app.models.ticker import TickerItem
 from app.models.user import User
 
 __all__ = [
+    "ApiKey",
     "Article",
     "ArticleAuthor",
     "ArticleCard",
     "ArticleMedia",
     "ArticleRelated",
+    "ArticleRevision",
     "ArticleSection",
     "ArticleTag",
+    "AuditEntry",
     "Author",
     "Base",
     "Category",
     "Collection",
     "CollectionItem",
     "ContentState",
+    "IdempotencyRecord",
     "Media",
     "Tag",
     "TickerItem",

@@ -28,6 +28,7 @@ class Article(Base):
         Index(None, "status", "language", "published_at", "id"),
         Index(None, "status", "is_breaking", "published_at", "id"),
         Index(None, "updated_at", "id"),
+        Index(None, "status", "publish_at"),
     )
 
     # Column order matters on SQLite: a row longer than a page keeps only its first few hundred
@@ -37,6 +38,8 @@ class Article(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     published_at: Mapped[datetime | None]
     embargo_until: Mapped[datetime | None]
+    #: When a scheduled article goes live (``app.articles.workflow`` publishes it then).
+    publish_at: Mapped[datetime | None]
     is_breaking: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(35), default="ar")
     category_id: Mapped[int] = mapped_column(

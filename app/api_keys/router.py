@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.api_keys import service
+from app.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyRead
+from app.audit.service import record
+from app.auth.dependencies import AdminDep
+from app.core.database import PrimaryReadSession, WriteSession
+from app.core.errors import problem_responses
+from app.core.http import CodecDep, IdPath
+from app.core.pagination import Cursor, Limit, next_link
+from app.core.responses import created, private_json
+
+router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
+CURSOR_KIND = "api-keys"
+
+
+@router.get(
+    "",
+    response_model=ApiKeyList,
+    summary="Partner API keys, without their secrets (admin)",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def list_keys(
+    request: Request,
+    _admin: AdminDep,
+    session: PrimaryReadSession,
+    codec: CodecDep,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response:
+    after = int(codec.decode(CURSOR_KIND, cursor)[0]) if cursor else None
+    rows = await service.list_keys(session, after, limit + 1)
+    next_cursor = codec.encode(CURSOR_KIND, [rows[limit - 1].id]) if len(rows) > limit else None
+    link = next_link(request, next_cursor)
+    return private_json(
+        {"items": [service.represent(row) for row in rows[:limit]], "next_cursor": next_cursor},
+        headers={"Link": link} if link else None,
+    )
+
+
+@router.post(
+    "",
+    response_model=ApiKeyCreated,
+    status_code=201,
+    summary="Create a partner key: the secret is in this response only (admin)",
+    responses=problem_responses(401, 403, 422),
+)
+async def create_key(data: ApiKeyCreate, admin: AdminDep, session: WriteSession) -> Response:
+    # No Idempotency-Key here: a replay would have to keep the secret, which is never stored.
+    api_key, secret = await service.create_key(session, admin, data.name, list(data.scopes))
+    record(session, admin, "api_key.create", "api_key", api_key.id, {"scopes": api_key.scopes})
+    body = {**service.represent(api_key), "key": secret}
+    return created(body, f"/v1/api-keys/{api_key.id}")
+
+
+@router.get(
+    "/{key_id}",
+    response_model=ApiKeyRead,
+    summary="One partner key, without its secret (admin)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_key(key_id: IdPath, _admin: AdminDep, session: PrimaryReadSession) -> Response:
+    return private_json(service.represent(await service.get_key(session, key_id)))
+
+
+@router.delete(
+    "/{key_id}",
+    status_code=204,
+    summary="Revoke a partner key (admin): it stops working at once",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def revoke_key(key_id: IdPath, admin: AdminDep, session: WriteSession) -> Response:
+    api_key = await service.get_key(session, key_id, for_update=True)
+    if await service.revoke(session, api_key):
+        record(session, admin, "api_key.revoke", "api_key", api_key.id)
+    return Response(status_code=204, headers={"Cache-Control": "private, no-store"})

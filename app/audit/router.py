@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from app.audit import service
+from app.audit.schemas import AuditList
+from app.auth.dependencies import AdminDep
+from app.core.database import PrimaryReadSession
+from app.core.errors import problem_responses
+from app.core.http import CodecDep
+from app.core.pagination import Cursor, Limit, next_link
+from app.core.responses import private_json
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+CURSOR_KIND = "audit"
+
+
+@router.get(
+    "",
+    response_model=AuditList,
+    summary="The audit log, newest first (admin)",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def audit_log(
+    request: Request,
+    _admin: AdminDep,
+    session: PrimaryReadSession,
+    codec: CodecDep,
+    resource_type: Annotated[str | None, Query(max_length=32)] = None,
+    resource_id: Annotated[str | None, Query(max_length=64)] = None,
+    actor: Annotated[str | None, Query(max_length=64, examples=["user:3"])] = None,
+    action: Annotated[str | None, Query(max_length=64, examples=["article.publish"])] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response:
+    before = int(codec.decode(CURSOR_KIND, cursor)[0]) if cursor else None
+    rows = await service.entries(
+        session,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        actor=actor,
+        action=action,
+        before_id=before,
+        limit=limit + 1,
+    )
+    next_cursor = codec.encode(CURSOR_KIND, [rows[limit - 1].id]) if len(rows) > limit else None
+    link = next_link(request, next_cursor)
+    return private_json(
+        {"items": [service.represent(row) for row in rows[:limit]], "next_cursor": next_cursor},
+        headers={"Link": link} if link else None,
+    )

@@ -1,0 +1,62 @@
+"""Rate limits, counted by the ``limits`` library in ``KHABAR_RATE_LIMIT_STORAGE_URL``
+(``memory://`` per process by default; a shared store makes them hold across workers)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+
+from app.core.errors import TooManyRequests
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    item: RateLimitItem
+    scope: str
+
+
+class RateLimiter:
+    def __init__(self, storage_url: str) -> None:
+        storage = storage_from_string(
+            storage_url if storage_url.startswith("async+") else "async+" + storage_url
+        )
+        if not isinstance(storage, Storage):
+            raise ValueError(f"{storage_url} is not an asynchronous rate-limit storage")
+        self.storage = storage
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    @staticmethod
+    def limit(expression: str, scope: str) -> Limit:
+        return Limit(parse(expression), scope)
+
+    async def check(self, *checks: tuple[Limit, str]) -> None:
+        """Refuse (429) when any of ``(limit, identity)`` has no attempts left."""
+        for limit, identity in checks:
+            if not await self.strategy.test(limit.item, limit.scope, identity):
+                stats = await self.strategy.get_window_stats(limit.item, limit.scope, identity)
+                reset = max(1, math.ceil(stats.reset_time - time.time()))
+                raise TooManyRequests(
+                    "Too many failed attempts; wait before trying again.",
+                    headers={
+                        "Retry-After": str(reset),
+                        "RateLimit-Limit": str(limit.item.amount),
+                        "RateLimit-Remaining": "0",
+                        "RateLimit-Reset": str(reset),
+                    },
+                )
+
+    async def hit(self, *checks: tuple[Limit, str]) -> None:
+        for limit, identity in checks:
+            await self.strategy.hit(limit.item, limit.scope, identity)
+
+    async def clear(self, limit: Limit, identity: str) -> None:
+        await self.strategy.clear(limit.item, limit.scope, identity)
+
+    async def reset(self) -> None:
+        await self.storage.reset()

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.audit.service import record
+from app.auth.dependencies import AdminDep
+from app.core.database import PrimaryReadSession, WriteSession
+from app.core.errors import problem_responses
+from app.core.http import CodecDep, IdPath
+from app.core.idempotency import IdempotencyDep
+from app.core.pagination import Cursor, Limit, next_link
+from app.core.responses import created, private_json
+from app.users import service
+from app.users.schemas import UserCreate, UserList, UserRead, UserUpdate
+
+router = APIRouter(prefix="/v1/users", tags=["users"])
+CURSOR_KIND = "users"
+
+
+@router.get(
+    "",
+    response_model=UserList,
+    summary="Newsroom accounts (admin)",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def list_users(
+    request: Request,
+    _admin: AdminDep,
+    session: PrimaryReadSession,
+    codec: CodecDep,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response:
+    after = int(codec.decode(CURSOR_KIND, cursor)[0]) if cursor else None
+    users = await service.list_users(session, after, limit + 1)
+    next_cursor = codec.encode(CURSOR_KIND, [users[limit - 1].id]) if len(users) > limit else None
+    link = next_link(request, next_cursor)
+    return private_json(
+        {"items": [service.represent(user) for user in users[:limit]], "next_cursor": next_cursor},
+        headers={"Link": link} if link else None,
+    )
+
+
+@router.post(
+    "",
+    response_model=UserRead,
+    status_code=201,
+    summary="Create an account (admin)",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_user(
+    data: UserCreate, admin: AdminDep, session: WriteSession, idempotency: IdempotencyDep
+) -> Response:
+    user = await service.create_user(
+        session,
+        username=data.username,
+        password=data.password,
+        role=data.role,
+        display_name=data.display_name,
+    )
+    record(session, admin, "user.create", "user", user.id, {"role": user.role})
+    return idempotency.remember(created(service.represent(user), f"/v1/users/{user.id}"))
+
+
+@router.get(
+    "/{user_id}",
+    response_model=UserRead,
+    summary="One account (admin)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_user(user_id: IdPath, _admin: AdminDep, session: PrimaryReadSession) -> Response:
+    return private_json(service.represent(await service.get_user(session, user_id)))
+
+
+@router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    summary="Change role, activity, password or display name (admin)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def update_user(
+    user_id: IdPath, data: UserUpdate, admin: AdminDep, session: WriteSession
+) -> Response:
+    user = await service.get_user(session, user_id, for_update=True)
+    changed = await service.update_user(
+        session,
+        user,
+        role=data.role,
+        is_active=data.is_active,
+        password=data.password,
+        display_name=data.display_name,
+        fields_set=data.model_fields_set,
+    )
+    if changed:
+        record(session, admin, "user.update", "user", user.id, {"changed": changed})
+    return private_json(service.represent(user))

@@ -1,0 +1,173 @@
+"""No lost updates under real concurrency: a database of its own per test (not the shared
+rolled-back transaction), real connections, requests racing on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from app.articles.workflow import publish_scheduled
+from app.core.database import Database, make_engine
+from app.core.migrations import upgrade_connection
+from app.core.settings import get_settings
+from app.main import create_app
+from app.models import Article, ArticleRevision, AuditEntry, Category
+from app.models.base import utcnow
+from tests.accounts import bearer, user
+from tests.conftest import _TMP
+
+RACERS = 20
+
+
+@pytest.fixture
+async def own_database(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A fresh, migrated database that this test's connections really share."""
+    name = f"khabar_race_{uuid.uuid4().hex[:8]}"
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{_TMP / (name + '.db')}"
+    else:
+        server: str = request.getfixturevalue("postgres_url")
+        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        await admin.dispose()
+        url = server.rsplit("/", 1)[0] + "/" + name
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade_connection)
+    await engine.dispose()
+    yield url
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (_TMP / f"{name}.db{suffix}").unlink(missing_ok=True)
+    else:
+        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        await admin.dispose()
+
+
+@pytest.fixture
+async def racing_app(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    settings = get_settings().model_copy(update={"database_url": own_database})
+    database = Database.from_settings(settings)
+    app = create_app(settings, database)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://api.example") as c:
+            yield c, database
+    await database.dispose()
+
+
+async def _newsroom(database: Database) -> tuple[dict[str, str], int]:
+    async with database.write_sessions() as session, session.begin():
+        editor = await user(session, "editor", "editor")
+        section = Category(slug="دولي", name="دولي", tree_path="/")
+        session.add(section)
+        await session.flush()
+        section.tree_path = f"/{section.id}/"
+        headers = bearer(editor)
+    return headers, section.id
+
+
+async def test_twenty_patches_with_one_etag_one_wins_the_rest_get_412(
+    racing_app: tuple[httpx.AsyncClient, Database],
+) -> None:
+    client, database = racing_app
+    headers, section_id = await _newsroom(database)
+    created = await client.post(
+        "/v1/articles", json={"title": "خبر", "category_id": section_id}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    article_id, etag = created.json()["id"], created.headers["etag"]
+
+    async def patch(n: int) -> httpx.Response:
+        return await client.patch(
+            f"/v1/articles/{article_id}",
+            json={"summary": f"نسخة {n}"},
+            headers={**headers, "If-Match": etag},
+        )
+
+    responses = await asyncio.gather(*(patch(n) for n in range(RACERS)))
+
+    statuses = Counter(response.status_code for response in responses)
+    assert statuses == {200: 1, 412: RACERS - 1}, [
+        r.text for r in responses if r.status_code >= 500
+    ]
+    winner = next(r for r in responses if r.status_code == 200).json()
+    async with AsyncSession(database.write_engine) as session:
+        revisions = (
+            await session.scalars(
+                select(ArticleRevision)
+                .where(ArticleRevision.article_id == article_id)
+                .order_by(ArticleRevision.number)
+            )
+        ).all()
+        article = await session.get(Article, article_id)
+    assert [r.number for r in revisions] == [1, 2]
+    assert revisions[1].data["summary"] == winner["summary"]
+    assert article is not None
+    assert article.version == 2
+    assert article.summary == winner["summary"]
+
+
+async def test_two_schedulers_publish_a_due_article_once(
+    racing_app: tuple[httpx.AsyncClient, Database],
+) -> None:
+    client, database = racing_app
+    headers, section_id = await _newsroom(database)
+    created = (
+        await client.post(
+            "/v1/articles", json={"title": "مجدول", "category_id": section_id}, headers=headers
+        )
+    ).json()
+    when = utcnow() + timedelta(minutes=5)
+    scheduled = await client.post(
+        f"/v1/articles/{created['id']}/publish",
+        json={"publish_at": when.isoformat()},
+        headers=headers,
+    )
+    assert scheduled.json()["status"] == "scheduled"
+
+    # Two workers' schedulers, each with connections of its own.
+    engines = [make_engine(str(database.write_engine.url)) for _ in range(2)]
+    try:
+        results = await asyncio.gather(
+            *(
+                publish_scheduled(
+                    async_sessionmaker(engine, expire_on_commit=False),
+                    now=when + timedelta(seconds=1),
+                )
+                for engine in engines
+            )
+        )
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+    assert sorted(len(ids) for ids in results) == [0, 1]
+    async with AsyncSession(database.write_engine) as session:
+        publications = await session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "article.publish")
+        )
+        revisions = await session.scalar(
+            select(func.count())
+            .select_from(ArticleRevision)
+            .where(ArticleRevision.article_id == created["id"])
+        )
+    assert publications == 1
+    assert revisions == 3  # created, scheduled, published
+    editorial = await client.get(f"/v1/articles/{created['id']}", headers=headers)
+    assert editorial.json()["status"] == "published"
+    assert editorial.json()["published_at"] == scheduled.json()["publish_at"]
