@@ -177,8 +177,6 @@ async def create_article(session: AsyncSession, actor: Principal, data: ArticleC
     article = Article(
         status="draft",
         created_by_id=actor.user_id,
-        title=values["title"],
-        category_id=values["category_id"],
         tag_links=[],
         author_links=[],
         media_links=[],

@@ -42,7 +42,8 @@ async def _user_principal(session: AsyncSession, token: str) -> Principal:
     return Principal(kind="user", id=user_id, name=row.username, role=row.role)
 
 
-async def _key_principal(database: Database, session: AsyncSession, key: str) -> Principal:
+async def _key_principal(session: AsyncSession, key: str) -> tuple[Principal, bool]:
+    """The key's principal, and whether its ``last_used_at`` is due for an update."""
     prefix = keys.prefix_of(key)
     row = None
     if prefix is not None:
@@ -60,9 +61,8 @@ async def _key_principal(database: Database, session: AsyncSession, key: str) ->
         ).one_or_none()
     if row is None or row.revoked_at is not None or not keys.matches(key, row.key_hash):
         raise Unauthorized("The API key is not valid or has been revoked.")
-    if row.last_used_at is None or row.last_used_at < utcnow() - LAST_USED_RESOLUTION:
-        await _touch(database, row.id)
-    return Principal(kind="key", id=row.id, name=row.name, scopes=frozenset(row.scopes))
+    due = row.last_used_at is None or row.last_used_at < utcnow() - LAST_USED_RESOLUTION
+    return Principal(kind="key", id=row.id, name=row.name, scopes=frozenset(row.scopes)), due
 
 
 async def _touch(database: Database, key_id: int) -> None:
@@ -92,6 +92,7 @@ async def resolve_principal(request: Request) -> Principal | None:
     authorization = request.headers.get("authorization")
     api_key = request.headers.get("x-api-key")
     principal = None
+    touch = False
     if authorization or api_key:
         database = get_database(request)
         async with database.primary_read_sessions() as session:
@@ -101,7 +102,9 @@ async def resolve_principal(request: Request) -> Principal | None:
                     raise Unauthorized("Send the access token as «Authorization: Bearer …».")
                 principal = await _user_principal(session, token.strip())
             else:
-                principal = await _key_principal(database, session, str(api_key))
+                principal, touch = await _key_principal(session, str(api_key))
+        if touch:
+            await _touch(database, principal.id)
     state[_PRINCIPAL] = principal
     return principal
 

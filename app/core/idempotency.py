@@ -41,7 +41,10 @@ class Replay(Exception):
 
     def __init__(self, record: IdempotencyRecord) -> None:
         super().__init__("replay")
-        self.record = record
+        # Copied out: the session is rolled back (and the row expired) before the handler runs.
+        self.status_code = record.status_code
+        self.headers = dict(record.headers)
+        self.body = bytes(record.body)
 
 
 class Idempotency:
@@ -119,13 +122,9 @@ IdempotencyDep = Annotated[Idempotency, Depends(_idempotency)]
 
 async def replay_response(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Replay)
-    record = exc.record
-    headers: dict[str, Any] = dict(record.headers)
-    headers[REPLAYED_HEADER] = "true"
+    headers: dict[str, Any] = {**exc.headers, REPLAYED_HEADER: "true"}
     media_type = headers.pop("content-type", None)
-    return Response(
-        record.body, status_code=record.status_code, headers=headers, media_type=media_type
-    )
+    return Response(exc.body, status_code=exc.status_code, headers=headers, media_type=media_type)
 
 
 async def purge_expired(session: Any) -> None:
