@@ -13,6 +13,7 @@ from app.auth.principal import Principal
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.query import QueryModel, query_dependency
 from app.core.text import LANGUAGE_PATTERN, as_utc, normalize_slug
+from app.models.article import ARTICLE_STATUSES
 
 
 async def viewer_for(request: Request) -> tuple[Viewer, Principal | None]:
@@ -37,6 +38,16 @@ def parse_fields(raw: str | None, allowed: tuple[str, ...]) -> list[str] | None:
 
 def _summary_fields(raw: str | None) -> list[str] | None:
     return parse_fields(raw, SUMMARY_FIELDS)
+
+
+def _statuses(raw: str | None) -> list[str] | None:
+    if raw is None:
+        return None
+    names = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    unknown = [name for name in names if name not in ARTICLE_STATUSES]
+    if not names or unknown:
+        raise ValueError(f"status takes a comma list of {', '.join(ARTICLE_STATUSES)}.")
+    return names
 
 
 def _slug(raw: str | None) -> str | None:
@@ -68,6 +79,13 @@ class ArticleListQuery(QueryModel):
     is_breaking: bool | None = None
     fields: Annotated[str | None, Field(max_length=1000), AfterValidator(_summary_fields)] = Field(
         None, description="Sparse fieldset: comma-separated field names.", examples=["id,title"]
+    )
+    status: Annotated[str | None, Field(max_length=100), AfterValidator(_statuses)] = Field(
+        None,
+        description="Newsroom accounts only: comma-separated statuses (draft, scheduled, "
+        "published, archived). The list is then every article in those statuses, last "
+        "changed first, with its workflow fields; writers see their own.",
+        examples=["draft,scheduled"],
     )
     cursor: str | None = Field(
         None, max_length=500, description="Opaque cursor from a previous page's `next_cursor`."

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    and_,
     bindparam,
     exists,
     literal,
@@ -213,6 +214,66 @@ async def list_page(
     if after is not None:
         params["after_time"], params["after_id"] = after
     return await statement.fetch(session, params)
+
+
+async def editorial_page(
+    session: AsyncSession,
+    statuses: Sequence[str],
+    filters: ListFilter,
+    *,
+    owner_id: int | None,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> Sequence[AnyRow]:
+    """The newsroom's list: articles in ``statuses``, last changed first, with their cards."""
+    query = (
+        _with_card(
+            select(
+                Article.id,
+                Article.updated_at,
+                Article.status,
+                Article.version,
+                Article.publish_at,
+                Article.embargo_until,
+                Article.created_by_id,
+                ArticleCard.card,
+            ),
+            Article.id,
+        )
+        .where(Article.status.in_(statuses))
+        .order_by(Article.updated_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    if owner_id is not None:
+        query = query.where(Article.created_by_id == owner_id)
+    if filters.section_id is not None:
+        query = query.where(
+            exists().where(
+                ArticleSection.article_id == Article.id,
+                ArticleSection.category_id == filters.section_id,
+            )
+        )
+    if filters.tag_id is not None:
+        query = query.where(
+            exists().where(ArticleTag.article_id == Article.id, ArticleTag.tag_id == filters.tag_id)
+        )
+    if filters.author_id is not None:
+        query = query.where(
+            exists().where(
+                ArticleAuthor.article_id == Article.id,
+                ArticleAuthor.author_id == filters.author_id,
+            )
+        )
+    if filters.language is not None:
+        query = query.where(Article.language == filters.language)
+    if filters.is_breaking is not None:
+        query = query.where(Article.is_breaking.is_(filters.is_breaking))
+    if after is not None:
+        at, article_id = after
+        query = query.where(
+            or_(Article.updated_at < at, and_(Article.updated_at == at, Article.id < article_id))
+        )
+    return await fetch_all(session, query)
 
 
 async def get_detail(

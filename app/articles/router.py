@@ -28,7 +28,13 @@ from app.auth.principal import Principal
 from app.authors import repository as authors_repository
 from app.categories.service import load_tree
 from app.core.database import PrimaryReadSession, WriteSession, get_database
-from app.core.errors import InvalidParameter, NotFound, problem_responses
+from app.core.errors import (
+    Forbidden,
+    InvalidParameter,
+    NotFound,
+    Unauthorized,
+    problem_responses,
+)
 from app.core.http import CodecDep, IdPath, SlugPath
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import Cursor, Limit, next_link
@@ -48,8 +54,8 @@ RevisionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.get(
     "",
     response_model=ArticleList,
-    summary="Published articles, newest first",
-    responses=problem_responses(400, 422),
+    summary="Published articles, newest first (with `status`: the newsroom's list)",
+    responses=problem_responses(400, 401, 403, 422),
     openapi_extra=openapi_parameters(ArticleListQuery),
 )
 async def list_articles(
@@ -57,6 +63,24 @@ async def list_articles(
     read: PublicReadDep,
     query: ArticleListQueryDep,
 ) -> Response:
+    if query.status is not None:
+        return await _editorial_list(request, read, query)
+    filters, keys = await _filters(read, query)
+    rows, next_cursor = await service.list_articles(
+        read, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
+    )
+    keys += service.surrogate_keys(rows)
+    link = next_link(request, next_cursor)
+    return read.cache.json(
+        service.page_body(rows, next_cursor, query.fields),
+        surrogate_keys=keys,
+        headers={"Link": link} if link else None,
+        url_placeholders=False,
+    )
+
+
+async def _filters(read: PublicRead, query: ArticleListQuery) -> tuple[ListFilter, list[str]]:
+    """The list filters by id, and the surrogate keys they add."""
     keys = ["articles"]
     section_id = tag_id = author_id = None
     if query.category is not None:
@@ -87,16 +111,34 @@ async def list_articles(
         until=query.until,
         is_breaking=query.is_breaking,
     )
-    rows, next_cursor = await service.list_articles(
-        read, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
-    )
-    keys += service.surrogate_keys(rows)
+    return filters, keys
+
+
+async def _editorial_list(request: Request, read: PublicRead, query: ArticleListQuery) -> Response:
+    """``?status=``: the newsroom's list of its articles in any status, last changed first."""
+    principal = read.principal
+    if principal is None:
+        raise Unauthorized("Listing articles by status is for newsroom accounts.")
+    if not principal.is_user:
+        raise Forbidden("Listing articles by status is for newsroom accounts, not API keys.")
+    for name in ("since", "until", "fields"):
+        if getattr(query, name) is not None:
+            raise InvalidParameter(
+                ["query", name], f"{name} cannot be combined with status (lists by last change)."
+            )
+    filters, _keys = await _filters(read, query)
+    async with get_database(request).primary_read_sessions() as session:
+        items, next_cursor = await service.editorial_page(
+            session,
+            query.status or [],
+            filters,
+            owner_id=None if principal.is_editor else principal.user_id,
+            cursor=query.cursor,
+            limit=query.limit,
+        )
     link = next_link(request, next_cursor)
-    return read.cache.json(
-        service.page_body(rows, next_cursor, query.fields),
-        surrogate_keys=keys,
-        headers={"Link": link} if link else None,
-        url_placeholders=False,
+    return private_json(
+        {"items": items, "next_cursor": next_cursor}, headers={"Link": link} if link else None
     )
 
 

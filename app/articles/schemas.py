@@ -81,12 +81,22 @@ class ArticleRead(ArticleSummary):
     version: int
 
 
+class ArticleEditorialSummary(ArticleSummary):
+    """A summary in the newsroom's list (``?status=``), with its workflow fields."""
+
+    status: Literal["draft", "scheduled", "published", "archived"]
+    version: int
+    publish_at: datetime | None
+    embargo_until: datetime | None
+    created_by_id: int | None
+
+
 class ArticleList(BaseModel):
     """A page of summaries. With ``fields=``, each item holds exactly the fields asked for."""
 
     model_config = ConfigDict(extra="forbid")
 
-    items: list[ArticleSummary]
+    items: list[ArticleSummary] | list[ArticleEditorialSummary]
     next_cursor: str | None
 
 

@@ -142,6 +142,45 @@ async def list_articles(
     return rows, next_cursor
 
 
+EDITORIAL_CURSOR = "articles-editorial"
+
+
+async def editorial_page(
+    session: AsyncSession,
+    statuses: Sequence[str],
+    filters: ListFilter,
+    *,
+    owner_id: int | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the newsroom's list (``ArticleEditorialSummary`` items) and the next cursor."""
+    codec = get_cursor_codec()
+    after = None
+    if cursor is not None:
+        raw_time, raw_id = codec.decode(EDITORIAL_CURSOR, cursor)
+        after = (datetime.fromisoformat(raw_time), int(raw_id))
+    rows = await repository.editorial_page(
+        session, statuses, filters, owner_id=owner_id, after=after, limit=limit + 1
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = codec.encode(EDITORIAL_CURSOR, [last.updated_at.isoformat(), last.id])
+    items = [
+        {
+            **orjson.loads(row.card),
+            "status": row.status,
+            "version": row.version,
+            "publish_at": rfc3339(row.publish_at),
+            "embargo_until": rfc3339(row.embargo_until),
+            "created_by_id": row.created_by_id,
+        }
+        for row in rows[:limit]
+    ]
+    return items, next_cursor
+
+
 async def get_article(
     session: AsyncSession,
     tree: CategoryTree,

@@ -7,7 +7,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.articles.schemas import ArticleEditorialRead
+from app.articles.schemas import ArticleEditorialRead, ArticleList
 from app.core.database import Database
 from app.core.revision import SessionRevisionSource
 from app.core.settings import get_settings
@@ -109,3 +109,42 @@ async def test_a_configured_origin_may_send_credentials(
     assert response.headers["access-control-allow-origin"] == "https://desk.news.example"
     assert response.headers["access-control-allow-credentials"] == "true"
     assert "PATCH" in response.headers["access-control-allow-methods"]
+
+
+async def test_the_newsroom_lists_articles_by_status_last_changed_first(
+    client: httpx.AsyncClient, staff: Staff, newsroom: Newsroom
+) -> None:
+    writer = bearer(staff.writer)
+    mine = []
+    for title in ("أولى", "ثانية", "ثالثة"):
+        created = await client.post(
+            "/v1/articles", json={"title": title, "category_id": newsroom.world.id}, headers=writer
+        )
+        mine.append(created.json()["id"])
+    await client.post(
+        "/v1/articles",
+        json={"title": "لغيري", "category_id": newsroom.world.id},
+        headers=bearer(staff.other_writer),
+    )
+
+    first = await client.get("/v1/articles?status=draft&limit=2", headers=writer)
+    assert first.status_code == 200, first.text
+    page = ArticleList.model_validate(first.json())
+    assert [item.id for item in page.items] == [mine[2], mine[1]]
+    assert first.headers["cache-control"] == "private, no-store"
+    rest = await client.get(
+        f"/v1/articles?status=draft&limit=2&cursor={page.next_cursor}", headers=writer
+    )
+    assert [item["id"] for item in rest.json()["items"]] == [mine[0]]
+
+    editor_view = await client.get(
+        "/v1/articles?status=draft,scheduled&limit=100", headers=bearer(staff.editor)
+    )
+    statuses = {item["status"] for item in editor_view.json()["items"]}
+    ids = {item["id"] for item in editor_view.json()["items"]}
+    assert statuses == {"draft", "scheduled"}
+    assert set(mine) <= ids
+    assert {newsroom.draft.id, newsroom.scheduled.id} <= ids
+
+    assert (await client.get("/v1/articles?status=draft")).status_code == 401
+    assert (await client.get("/v1/articles?status=secret", headers=writer)).status_code == 422

@@ -171,3 +171,41 @@ async def test_two_schedulers_publish_a_due_article_once(
     editorial = await client.get(f"/v1/articles/{created['id']}", headers=headers)
     assert editorial.json()["status"] == "published"
     assert editorial.json()["published_at"] == scheduled.json()["publish_at"]
+
+
+@pytest.fixture
+async def clocked_app(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    """The app as it runs in production: its clock ticking (every 50 ms here)."""
+    settings = get_settings().model_copy(
+        update={"database_url": own_database, "content_clock_seconds": 0.05}
+    )
+    database = Database.from_settings(settings)
+    app = create_app(settings, database)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://api.example") as c:
+            yield c, database
+    await database.dispose()
+
+
+async def test_a_scheduled_article_goes_live_by_itself(
+    clocked_app: tuple[httpx.AsyncClient, Database],
+) -> None:
+    client, database = clocked_app
+    headers, section_id = await _newsroom(database)
+    created = (
+        await client.post(
+            "/v1/articles", json={"title": "يُنشر وحده", "category_id": section_id}, headers=headers
+        )
+    ).json()
+    url = f"/v1/articles/{created['id']}"
+    publish_at = utcnow() + timedelta(milliseconds=300)
+    await client.post(f"{url}/publish", json={"publish_at": publish_at.isoformat()}, headers=headers)
+    assert (await client.get(url)).status_code == 404
+
+    deadline = utcnow() + timedelta(seconds=10)
+    while (await client.get(url)).status_code != 200:
+        assert utcnow() < deadline, "the scheduler did not publish the article"
+        await asyncio.sleep(0.05)
+    listed = (await client.get("/v1/articles")).json()["items"]
+    assert [item["id"] for item in listed] == [created["id"]]

@@ -56,3 +56,28 @@ async def test_the_article_list_documents_its_query_parameters(
     }  # fmt: skip
     assert parameters["limit"]["schema"]["maximum"] == 100
     assert all(p["in"] == "query" for p in parameters.values())
+
+
+def test_every_write_documents_its_success_schema_and_its_problems() -> None:
+    document = create_app().openapi()
+    writes = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        if path.startswith("/v1")
+        for method, operation in item.items()
+        if method in ("post", "patch", "put", "delete")
+    ]
+    assert len(writes) >= 20
+    for path, method, operation in writes:
+        responses = operation["responses"]
+        success = [code for code in responses if code.startswith("2")]
+        assert success, (method, path)
+        if success[0] != "204":
+            assert "$ref" in str(responses[success[0]]["content"]["application/json"]), (
+                method,
+                path,
+            )
+        problems = [code for code in responses if code[0] in "45"]
+        assert "422" in problems, (method, path)
+        if path != "/v1/auth/token":
+            assert "401" in problems, (method, path)
