@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -10,8 +12,8 @@ from app.auth.dependencies import AdminDep
 from app.core.database import PrimaryReadSession, WriteSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, IdPath
-from app.core.pagination import Cursor, Limit, next_link
-from app.core.responses import created, private_json
+from app.core.pagination import Cursor, Limit, id_keyset_page
+from app.core.responses import created, no_content, private_json, private_page
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
 CURSOR_KIND = "api-keys"
@@ -31,14 +33,10 @@ async def list_keys(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Response:
-    after = int(codec.decode(CURSOR_KIND, cursor)[0]) if cursor else None
-    rows = await service.list_keys(session, after, limit + 1)
-    next_cursor = codec.encode(CURSOR_KIND, [rows[limit - 1].id]) if len(rows) > limit else None
-    link = next_link(request, next_cursor)
-    return private_json(
-        {"items": [service.represent(row) for row in rows[:limit]], "next_cursor": next_cursor},
-        headers={"Link": link} if link else None,
+    rows, next_cursor = await id_keyset_page(
+        codec, CURSOR_KIND, cursor, limit, partial(service.list_keys, session)
     )
+    return private_page(request, [service.represent(row) for row in rows], next_cursor)
 
 
 @router.post(
@@ -76,4 +74,4 @@ async def revoke_key(key_id: IdPath, admin: AdminDep, session: WriteSession) -> 
     api_key = await service.get_key(session, key_id, for_update=True)
     if await service.revoke(session, api_key):
         record(session, admin, "api_key.revoke", "api_key", api_key.id)
-    return Response(status_code=204, headers={"Cache-Control": "private, no-store"})
+    return no_content()

@@ -33,8 +33,7 @@ from app.core.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-from app.core.slugs import unique_slug
-from app.core.text import normalize_slug, slugify
+from app.core.slugs import claim_slug, unique_slug
 from app.models import (
     Article,
     ArticleAuthor,
@@ -100,7 +99,11 @@ async def lock_article(
             selectinload(Article.author_links),
             selectinload(Article.media_links),
         )
-        .with_for_update(skip_locked=skip_locked)
+        # NO KEY UPDATE: saves of this article still queue behind each other, but rows that
+        # merely reference it (a ticker line, a collection item) can be written meanwhile.
+        # Those writers hold the content-revision lock while their foreign-key check takes
+        # KEY SHARE on this row; a plain FOR UPDATE would deadlock with them.
+        .with_for_update(skip_locked=skip_locked, key_share=True)
         .execution_options(populate_existing=True)
     )
 
@@ -321,15 +324,7 @@ async def _require(session: AsyncSession, model: type[Any], ids: Sequence[int], 
 
 
 async def _set_slug(session: AsyncSession, article: Article, raw: str) -> None:
-    slug = slugify(normalize_slug(raw))
-    if not slug:
-        raise InvalidParameter(["body", "slug"], "The slug has no letters or digits.")
-    if slug == article.slug:
-        return
-    taken = await session.scalar(select(Article.id).where(Article.slug == slug))
-    if taken is not None and taken != article.id:
-        raise InvalidParameter(["body", "slug"], f"The slug «{slug}» is taken by another article.")
-    article.slug = slug
+    article.slug = await claim_slug(session, Article.slug, raw, owner_id=article.id, noun="article")
 
 
 async def _set_related(session: AsyncSession, article: Article, ids: Sequence[int]) -> None:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Request
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from app.articles import editing, service, workflow
@@ -37,10 +40,10 @@ from app.core.errors import (
 )
 from app.core.http import CodecDep, IdPath, SlugPath
 from app.core.idempotency import IdempotencyDep
-from app.core.pagination import Cursor, Limit, next_link
+from app.core.pagination import Cursor, Limit, id_keyset_page, next_link
 from app.core.public import PublicRead, PublicReadDep
 from app.core.query import openapi_parameters
-from app.core.responses import private_json
+from app.core.responses import private_json, private_page
 from app.core.text import rfc3339
 from app.models import Article, ArticleRevision
 from app.models.base import utcnow
@@ -136,10 +139,7 @@ async def _editorial_list(request: Request, read: PublicRead, query: ArticleList
             cursor=query.cursor,
             limit=query.limit,
         )
-    link = next_link(request, next_cursor)
-    return private_json(
-        {"items": items, "next_cursor": next_cursor}, headers={"Link": link} if link else None
-    )
+    return private_page(request, items, next_cursor)
 
 
 @router.get(
@@ -294,10 +294,7 @@ async def archive_article(
 async def restore_article(
     article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
 ) -> Response:
-    article = await editing.article_for_write(session, actor, article_id)
-    editing.check_if_match(if_match, article, required=False)
-    await workflow.restore(session, actor, article)
-    return editorial_response(await service.get_editorial_article(session, article_id))
+    return await _take(session, actor, article_id, if_match, workflow.restore)
 
 
 @router.post(
@@ -313,10 +310,8 @@ async def publish_article(
     data: Annotated[PublishRequest | None, Body()] = None,
     if_match: IfMatch = None,
 ) -> Response:
-    article = await editing.article_for_write(session, actor, article_id)
-    editing.check_if_match(if_match, article, required=False)
-    await workflow.publish(session, actor, article, data.publish_at if data else None)
-    return editorial_response(await service.get_editorial_article(session, article_id))
+    publish_at = data.publish_at if data else None
+    return await _take(session, actor, article_id, if_match, workflow.publish, publish_at)
 
 
 @router.post(
@@ -328,9 +323,22 @@ async def publish_article(
 async def unpublish_article(
     article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
 ) -> Response:
+    return await _take(session, actor, article_id, if_match, workflow.unpublish)
+
+
+async def _take(
+    session: AsyncSession,
+    actor: Principal,
+    article_id: int,
+    if_match: str | None,
+    action: Callable[..., Awaitable[Any]],
+    *args: Any,
+) -> Response:
+    """A workflow action: ``If-Match`` is optional here (the status itself is checked), but
+    honoured when sent."""
     article = await editing.article_for_write(session, actor, article_id)
     editing.check_if_match(if_match, article, required=False)
-    await workflow.unpublish(session, actor, article)
+    await action(session, actor, article, *args)
     return editorial_response(await service.get_editorial_article(session, article_id))
 
 
@@ -350,16 +358,15 @@ async def list_revisions(
     limit: Limit = 20,
 ) -> Response:
     await editing.article_for_read(session, actor, article_id)
-    before = int(codec.decode(REVISIONS_CURSOR, cursor)[0]) if cursor else None
-    rows = await editing.list_revisions(session, article_id, before, limit + 1)
-    next_cursor = (
-        codec.encode(REVISIONS_CURSOR, [rows[limit - 1].number]) if len(rows) > limit else None
+    rows, next_cursor = await id_keyset_page(
+        codec,
+        REVISIONS_CURSOR,
+        cursor,
+        limit,
+        partial(editing.list_revisions, session, article_id),
+        key=lambda row: int(row.number),
     )
-    link = next_link(request, next_cursor)
-    return private_json(
-        {"items": [_revision(row) for row in rows[:limit]], "next_cursor": next_cursor},
-        headers={"Link": link} if link else None,
-    )
+    return private_page(request, [_revision(row) for row in rows], next_cursor)
 
 
 @router.get(

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic.json_schema import SkipJsonSchema
 
 from app.categories.schemas import CategoryRef
-from app.core.schemas import WriteModel, refuse
+from app.core.schemas import SERVER_KEPT, HttpUrlText, WriteModel, refuse
 from app.core.text import LANGUAGE_PATTERN, as_utc
 from app.media.schemas import AttachedMediaRead, MediaRead
 
@@ -137,21 +137,12 @@ def _unique(ids: list[int] | None) -> list[int] | None:
 UniqueIds = Annotated[Ids, AfterValidator(_unique)]
 
 
-def _http_url(value: str | None) -> str | None:
-    if value is not None and not value.lower().startswith(("https://", "http://")):
-        raise ValueError("must be an http(s) URL")
-    return value
-
-
 class MediaLink(WriteModel):
     media_id: int = Field(ge=1)
     role: Literal["featured", "gallery", "inline", "video"]
     position: int | None = Field(None, ge=0, le=10_000)
     caption: str | None = Field(None, max_length=2000)
     credit: str | None = Field(None, max_length=300)
-
-
-_SERVER_KEPT = "is kept by the server and cannot be set"
 
 
 class _ArticleFields(WriteModel):
@@ -169,7 +160,7 @@ class _ArticleFields(WriteModel):
     media: list[MediaLink] | None = Field(None, max_length=200)
     related_ids: UniqueIds | None = None
     source_name: str | None = Field(None, max_length=200)
-    source_url: Annotated[str | None, AfterValidator(_http_url)] = Field(None, max_length=2000)
+    source_url: HttpUrlText = None
     is_breaking: bool | None = None
     embargo_until: AwareTime = Field(
         None, description="Hidden from the public until then, even once published."
@@ -187,7 +178,7 @@ class _ArticleFields(WriteModel):
     publish_at: SkipJsonSchema[Any] = None
 
     _refuse_server_fields = refuse(
-        "id", "created_by", "created_by_id", "created_at", "updated_at", reason=_SERVER_KEPT
+        "id", "created_by", "created_by_id", "created_at", "updated_at", reason=SERVER_KEPT
     )
     _refuse_version = refuse(
         "version",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -11,8 +12,8 @@ from app.auth.dependencies import AdminDep
 from app.core.database import PrimaryReadSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep
-from app.core.pagination import Cursor, Limit, next_link
-from app.core.responses import private_json
+from app.core.pagination import Cursor, Limit, id_keyset_page
+from app.core.responses import private_page
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 CURSOR_KIND = "audit"
@@ -36,19 +37,13 @@ async def audit_log(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Response:
-    before = int(codec.decode(CURSOR_KIND, cursor)[0]) if cursor else None
-    rows = await service.entries(
+    fetch = partial(
+        service.entries,
         session,
         resource_type=resource_type,
         resource_id=resource_id,
         actor=actor,
         action=action,
-        before_id=before,
-        limit=limit + 1,
     )
-    next_cursor = codec.encode(CURSOR_KIND, [rows[limit - 1].id]) if len(rows) > limit else None
-    link = next_link(request, next_cursor)
-    return private_json(
-        {"items": [service.represent(row) for row in rows[:limit]], "next_cursor": next_cursor},
-        headers={"Link": link} if link else None,
-    )
+    rows, next_cursor = await id_keyset_page(codec, CURSOR_KIND, cursor, limit, fetch)
+    return private_page(request, [service.represent(row) for row in rows], next_cursor)

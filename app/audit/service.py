@@ -38,13 +38,13 @@ def record(
 
 async def entries(
     session: AsyncSession,
+    before_id: int | None,
+    limit: int,
     *,
     resource_type: str | None,
     resource_id: str | None,
     actor: str | None,
     action: str | None,
-    before_id: int | None,
-    limit: int,
 ) -> Sequence[AuditEntry]:
     """Newest first; ids grow with time, so the id is the keyset."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from app.core.database import AnyRow, fetch_all, fetch_one_or_none
 from app.media.repository import MEDIA_COLUMNS
-from app.models import Author, Media
+from app.models import ArticleAuthor, Author, Media, User
 
 Avatar = aliased(Media, name="avatar")
 AVATAR_PREFIX = "av_"
@@ -35,3 +35,29 @@ async def page(session: AsyncSession, after: str | None, limit: int) -> Sequence
 
 async def by_slug(session: AsyncSession, slug: str) -> AnyRow | None:
     return await fetch_one_or_none(session, _select().where(Author.slug == slug))
+
+
+async def lock(session: AsyncSession, slug: str) -> Author | None:
+    """The byline, its row locked until the transaction ends (``FOR NO KEY UPDATE``, as
+    ``app.tags.repository.lock`` explains)."""
+    query = (
+        select(Author)
+        .where(Author.slug == slug)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    author: Author | None = await session.scalar(query)
+    return author
+
+
+async def media_exists(session: AsyncSession, media_id: int) -> bool:
+    return await session.scalar(select(Media.id).where(Media.id == media_id)) is not None
+
+
+async def user_exists(session: AsyncSession, user_id: int) -> bool:
+    return await session.scalar(select(User.id).where(User.id == user_id)) is not None
+
+
+async def links(session: AsyncSession, author_id: int) -> Sequence[ArticleAuthor]:
+    query = select(ArticleAuthor).where(ArticleAuthor.author_id == author_id)
+    return (await session.scalars(query)).all()

@@ -61,6 +61,22 @@ class CursorCodec:
         return values[1:]
 
 
+async def id_keyset_page(
+    codec: CursorCodec,
+    kind: str,
+    cursor: str | None,
+    limit: int,
+    fetch: Callable[[int | None, int], Awaitable[Sequence[Any]]],
+    key: Callable[[Any], int] = lambda row: int(row.id),
+) -> tuple[Sequence[Any], str | None]:
+    """A page of rows ordered by a unique integer ``key`` (ids, revision numbers), in
+    whichever direction ``fetch`` orders them: it gets the last key seen and a row count."""
+    last = int(codec.decode(kind, cursor)[0]) if cursor else None
+    rows = await fetch(last, limit + 1)
+    next_cursor = codec.encode(kind, [key(rows[limit - 1])]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
 async def slug_keyset_page(
     codec: CursorCodec,
     kind: str,

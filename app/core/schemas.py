@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 
 class WriteModel(BaseModel):
@@ -21,3 +21,17 @@ def refuse(*names: str, reason: str) -> Any:
         raise ValueError(reason)
 
     return field_validator(*names, mode="before")(_refuse)
+
+
+#: Why a refused server-kept field (``id``, ``created_at``…) is refused.
+SERVER_KEPT = "is kept by the server and cannot be set"
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is not None and not value.lower().startswith(("https://", "http://")):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+#: A link the public will follow: http(s) only, never ``javascript:`` or ``data:``.
+HttpUrlText = Annotated[str | None, AfterValidator(_http_url), Field(max_length=2000)]

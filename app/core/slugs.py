@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.core.text import slugify
+from app.core.errors import InvalidParameter
+from app.core.text import normalize_slug, slugify
 
 
 async def unique_slug(
@@ -31,3 +32,23 @@ async def unique_slug(
     while f"{base}-{suffix}" in taken:
         suffix += 1
     return f"{base}-{suffix}"
+
+
+async def claim_slug(
+    session: AsyncSession,
+    column: InstrumentedAttribute[Any],
+    raw: str,
+    *,
+    owner_id: int | None,
+    noun: str,
+) -> str:
+    """A slug the caller chose, normalised as every slug is (Arabic stays Arabic). 422 naming
+    ``slug`` when nothing is left of it or another row (not ``owner_id``) holds it."""
+    slug = slugify(normalize_slug(raw))
+    if not slug:
+        raise InvalidParameter(["body", "slug"], "The slug has no letters or digits.")
+    model_id = column.class_.id
+    owner = await session.scalar(select(model_id).where(column == slug))
+    if owner is not None and owner != owner_id:
+        raise InvalidParameter(["body", "slug"], f"The slug «{slug}» is taken by another {noun}.")
+    return slug

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import Viewer
 from app.core.database import AnyRow, fetch_all
-from app.models import TickerItem
+from app.models import Article, TickerItem
 from app.ticker.visibility import live_ticker_items
 
 TICKER_COLUMNS = (
@@ -45,3 +45,19 @@ async def live_items(
     if language is not None:
         query = query.where(TickerItem.language == language)
     return await fetch_all(session, query)
+
+
+async def lock(session: AsyncSession, item_id: int) -> TickerItem | None:
+    """The line, its row locked until the transaction ends."""
+    query = (
+        select(TickerItem)
+        .where(TickerItem.id == item_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    item: TickerItem | None = await session.scalar(query)
+    return item
+
+
+async def article_exists(session: AsyncSession, article_id: int) -> bool:
+    return await session.scalar(select(Article.id).where(Article.id == article_id)) is not None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -9,8 +11,8 @@ from app.core.database import PrimaryReadSession, WriteSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, IdPath
 from app.core.idempotency import IdempotencyDep
-from app.core.pagination import Cursor, Limit, next_link
-from app.core.responses import created, private_json
+from app.core.pagination import Cursor, Limit, id_keyset_page
+from app.core.responses import created, private_json, private_page
 from app.users import service
 from app.users.schemas import UserCreate, UserList, UserRead, UserUpdate
 
@@ -32,14 +34,10 @@ async def list_users(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Response:
-    after = int(codec.decode(CURSOR_KIND, cursor)[0]) if cursor else None
-    users = await service.list_users(session, after, limit + 1)
-    next_cursor = codec.encode(CURSOR_KIND, [users[limit - 1].id]) if len(users) > limit else None
-    link = next_link(request, next_cursor)
-    return private_json(
-        {"items": [service.represent(user) for user in users[:limit]], "next_cursor": next_cursor},
-        headers={"Link": link} if link else None,
+    users, next_cursor = await id_keyset_page(
+        codec, CURSOR_KIND, cursor, limit, partial(service.list_users, session)
     )
+    return private_page(request, [service.represent(user) for user in users], next_cursor)
 
 
 @router.post(

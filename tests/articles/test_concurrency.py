@@ -200,7 +200,9 @@ async def test_a_scheduled_article_goes_live_by_itself(
     ).json()
     url = f"/v1/articles/{created['id']}"
     publish_at = utcnow() + timedelta(milliseconds=300)
-    await client.post(f"{url}/publish", json={"publish_at": publish_at.isoformat()}, headers=headers)
+    await client.post(
+        f"{url}/publish", json={"publish_at": publish_at.isoformat()}, headers=headers
+    )
     assert (await client.get(url)).status_code == 404
 
     deadline = utcnow() + timedelta(seconds=10)

@@ -85,7 +85,7 @@ async def test_unknown_things_are_404_problems(
 async def test_wrong_methods_are_405_problems_with_allow(
     client: httpx.AsyncClient, method: str
 ) -> None:
-    response = await client.request(method, "/v1/categories")
+    response = await client.request(method, "/v1/feed")
     assert_problem(response, 405)
     assert "GET" in response.headers["allow"]
 
