@@ -47,6 +47,16 @@ async def live_items(
     return await fetch_all(session, query)
 
 
+async def one(
+    session: AsyncSession, item_id: int, *, live_for: Viewer | None, now: datetime
+) -> AnyRow | None:
+    """One line; with ``live_for``, only while it is live for that viewer."""
+    query = select(*TICKER_COLUMNS).where(TickerItem.id == item_id)
+    if live_for is not None:
+        query = query.where(live_ticker_items(live_for, now))
+    return (await session.execute(query)).one_or_none()
+
+
 async def lock(session: AsyncSession, item_id: int) -> TickerItem | None:
     """The line, its row locked until the transaction ends."""
     query = (

@@ -84,3 +84,18 @@ async def delete_ticker_item(item_id: IdPath, editor: EditorDep, session: WriteS
     item = await service.ticker_item_for_write(session, item_id)
     await service.delete_ticker_item(session, editor, item)
     return no_content()
+
+
+# Declared after every fixed path under /v1/ticker (a later ``/stream`` must come before it).
+@router.get(
+    "/{item_id}",
+    response_model=TickerItemRead,
+    summary="One ticker line: while it is live, or any line for editors",
+    responses=problem_responses(404, 422),
+)
+async def get_ticker_item(item_id: IdPath, read: PublicReadDep) -> Response:
+    editor = read.principal is not None and read.principal.is_editor
+    item = await service.get_item(
+        read.session, item_id, live_for=None if editor else read.viewer, now=utcnow()
+    )
+    return read.cache.json(item, surrogate_keys=["ticker", f"ticker-{item_id}"])

@@ -34,6 +34,15 @@ def represent(row: AnyRow | TickerItem) -> dict[str, Any]:
     }
 
 
+async def get_item(
+    session: AsyncSession, item_id: int, *, live_for: Viewer | None, now: datetime
+) -> dict[str, Any]:
+    row = await repository.one(session, item_id, live_for=live_for, now=now)
+    if row is None:
+        raise NotFound(f"No live ticker line {item_id}.")
+    return represent(row)
+
+
 async def live_ticker(
     session: AsyncSession,
     viewer: Viewer,

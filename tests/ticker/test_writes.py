@@ -182,3 +182,25 @@ async def test_writers_and_anonymous_callers_may_not_write_the_ticker(
         ]
         assert [r.status_code for r in responses] == [status] * 3
     assert await database_state(session) == before
+
+
+async def test_a_line_is_readable_at_its_location_while_live_and_by_editors_before(
+    client: httpx.AsyncClient, staff: Staff
+) -> None:
+    editor = staff.headers(staff.editor)
+    live = await client.post("/v1/ticker", json={"text": "خبر الآن"}, headers=editor)
+    later = await client.post(
+        "/v1/ticker",
+        json={"text": "خبر لاحق", "starts_at": (utcnow() + timedelta(hours=2)).isoformat()},
+        headers=editor,
+    )
+    shown = await client.get(live.headers["location"])
+    assert shown.status_code == 200
+    assert TickerItemRead.model_validate(shown.json()).text == "خبر الآن"
+    assert shown.headers["cache-control"].startswith("public")
+    assert (await client.get(later.headers["location"])).status_code == 404
+    early = await client.get(later.headers["location"], headers=editor)
+    assert early.status_code == 200
+    assert early.headers["cache-control"] == "private, no-store"
+    await client.delete(live.headers["location"], headers=editor)
+    assert (await client.get(live.headers["location"])).status_code == 404
