@@ -11,6 +11,7 @@ FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
+    KHABAR_ENV=production \
     KHABAR_HOST=0.0.0.0 \
     KHABAR_PORT=8000 \
     KHABAR_MEDIA_DIR=/var/lib/khabar/media \

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.responses import Response
 
 from app.api_keys.router import router as api_keys_router
 from app.articles.listing import ensure_cards_current, install_listing_hooks
 from app.articles.router import router as articles_router
-from app.articles.workflow import publish_due
+from app.articles.workflow import publish_scheduled
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.auth.service import LoginLimiter
@@ -26,7 +26,7 @@ from app.core.errors import install_error_handlers
 from app.core.idempotency import Replay, purge_expired, replay_response
 from app.core.middleware import CompressionMiddleware, CorsMiddleware, ImmutableStaticFiles
 from app.core.public import RequestSessionsMiddleware
-from app.core.revision import advance_clock_job, clock_task, install_revision_hooks
+from app.core.revision import advance_clock_when_due, clock_task, install_revision_hooks
 from app.core.settings import Settings, get_settings
 from app.home.router import router as home_router
 from app.media.router import router as media_router
@@ -66,13 +66,29 @@ def install_model_hooks() -> None:
     install_listing_hooks()
 
 
-async def _purge_idempotency(engine: AsyncEngine) -> None:
-    async with AsyncSession(engine) as session, session.begin():
+async def _advance_clock(db: Database) -> None:
+    await advance_clock_when_due(db.revisions, db.write_engine)
+
+
+async def _publish_scheduled(db: Database) -> None:
+    await publish_scheduled(db.write_sessions, reader=db.primary_read_sessions)
+
+
+_IDEMPOTENCY_PURGE_SECONDS = 600.0
+_last_purge = [float("-inf")]
+
+
+async def _purge_idempotency(db: Database) -> None:
+    """Every ten minutes, not every tick: expired records are only garbage."""
+    if time.monotonic() - _last_purge[0] < _IDEMPOTENCY_PURGE_SECONDS:
+        return
+    _last_purge[0] = time.monotonic()
+    async with db.write_sessions() as session, session.begin():
         await purge_expired(session)
 
 
 #: What the app's clock runs every tick (``KHABAR_CONTENT_CLOCK_SECONDS``).
-CLOCK_JOBS = (advance_clock_job, publish_due, _purge_idempotency)
+CLOCK_JOBS = (_advance_clock, _publish_scheduled, _purge_idempotency)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -96,7 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         async with AsyncExitStack() as stack:
             if settings.content_clock_seconds > 0:
                 await stack.enter_async_context(
-                    clock_task(db.write_engine, settings.content_clock_seconds, CLOCK_JOBS)
+                    clock_task(db, settings.content_clock_seconds, CLOCK_JOBS)
                 )
             yield
         if database is None:

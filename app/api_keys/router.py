@@ -12,7 +12,8 @@ from app.auth.dependencies import AdminDep
 from app.core.database import PrimaryReadSession, WriteSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, IdPath
-from app.core.pagination import Cursor, Limit, id_keyset_page
+from app.core.idempotency import IdempotencyDep
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, id_keyset_page
 from app.core.responses import created, no_content, private_json, private_page
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
@@ -31,7 +32,7 @@ async def list_keys(
     session: PrimaryReadSession,
     codec: CodecDep,
     cursor: Cursor = None,
-    limit: Limit = 50,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
     rows, next_cursor = await id_keyset_page(
         codec, CURSOR_KIND, cursor, limit, partial(service.list_keys, session)
@@ -46,12 +47,15 @@ async def list_keys(
     summary="Create a partner key: the secret is in this response only (admin)",
     responses=problem_responses(401, 403, 422),
 )
-async def create_key(data: ApiKeyCreate, admin: AdminDep, session: WriteSession) -> Response:
-    # No Idempotency-Key here: a replay would have to keep the secret, which is never stored.
+async def create_key(
+    data: ApiKeyCreate, admin: AdminDep, session: WriteSession, idempotency: IdempotencyDep
+) -> Response:
     api_key, secret = await service.create_key(session, admin, data.name, list(data.scopes))
     record(session, admin, "api_key.create", "api_key", api_key.id, {"scopes": api_key.scopes})
-    body = {**service.represent(api_key), "key": secret}
-    return created(body, f"/v1/api-keys/{api_key.id}")
+    location = f"/v1/api-keys/{api_key.id}"
+    # A retry gets the first answer without the secret, which is never stored.
+    idempotency.remember(created({**service.represent(api_key), "key": None}, location))
+    return created({**service.represent(api_key), "key": secret}, location)
 
 
 @router.get(

@@ -28,7 +28,10 @@ class ApiKeyRead(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyRead):
-    key: str = Field(description="The secret, shown this once: send it as `X-API-Key`.")
+    key: str | None = Field(
+        description="The secret, shown this once: send it as `X-API-Key`. Null when the "
+        "answer is a replay for a repeated Idempotency-Key (the secret is not stored)."
+    )
 
 
 class ApiKeyList(BaseModel):

@@ -55,12 +55,7 @@ def _slug(raw: str | None) -> str | None:
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return as_utc(value)
-    except OverflowError:  # 9999-12-31T23:59:59-05:00 has no UTC equivalent
-        raise ValueError("the time is out of range once converted to UTC") from None
+    return as_utc(value) if value is not None else None
 
 
 SlugFilter = Annotated[str | None, Field(min_length=1, max_length=300), AfterValidator(_slug)]

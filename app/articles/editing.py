@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -25,6 +25,7 @@ from app.articles.schemas import ArticleCreate, ArticleUpdate
 from app.articles.visibility import PUBLIC, visible_articles
 from app.audit.service import record
 from app.auth.principal import Principal
+from app.core.database import AnyRow, fetch_all, fetch_one_or_none
 from app.core.errors import (
     Conflict,
     Forbidden,
@@ -34,6 +35,8 @@ from app.core.errors import (
     PreconditionRequired,
 )
 from app.core.slugs import claim_slug, unique_slug
+from app.core.text import rfc3339
+from app.media.repository import is_public_media
 from app.models import (
     Article,
     ArticleAuthor,
@@ -45,6 +48,7 @@ from app.models import (
     Category,
     Media,
     Tag,
+    User,
 )
 from app.models.base import utcnow
 
@@ -114,7 +118,7 @@ async def article_for_write(session: AsyncSession, actor: Principal, article_id:
     article = await lock_article(session, article_id)
     if article is None:
         raise NotFound(f"No article {article_id}.")
-    if not actor.is_editor and article.created_by_id != actor.user_id:
+    if not actor.owns_or_edits(article.created_by_id):
         if await _publicly_visible(session, article_id):
             raise Forbidden("Writers may change only their own articles.")
         raise NotFound(f"No article {article_id}.")
@@ -125,7 +129,7 @@ async def article_for_read(session: AsyncSession, actor: Principal, article_id: 
     """Check the caller may see this article's history: editors any, writers their own."""
     owner = await session.execute(select(Article.created_by_id).where(Article.id == article_id))
     row = owner.one_or_none()
-    if row is None or (not actor.is_editor and row[0] != actor.user_id):
+    if row is None or not actor.owns_or_edits(row[0]):
         raise NotFound(f"No article {article_id}.")
 
 
@@ -185,10 +189,10 @@ async def create_article(session: AsyncSession, actor: Principal, data: ArticleC
         media_links=[],
     )
     values.setdefault("body_html", "")
-    await _apply(session, article, values, creating=True)
+    await _apply(session, actor, article, values, creating=True)
     session.add(article)
     await session.flush()
-    await _set_related(session, article, values.get("related_ids", []))
+    await _set_related(session, actor, article, values.get("related_ids", []))
     await save_revision(session, actor, article)
     record(session, actor, "article.create", "article", article.id, {"title": article.title})
     return article
@@ -215,9 +219,9 @@ async def _save_changes(
     # of its own and move the version twice.
     with session.no_autoflush:
         before = await snapshot(session, article)
-        await _apply(session, article, values, creating=False)
-        if "related_ids" in values:
-            await _set_related(session, article, values["related_ids"])
+        await _apply(session, actor, article, values, creating=False)
+        if "related_ids" in values and values["related_ids"] != before["related_ids"]:
+            await _set_related(session, actor, article, values["related_ids"])
         after = await snapshot(session, article, related_ids=values.get("related_ids"))
     changed = [name for name in CONTENT_FIELDS if before.get(name) != after.get(name)]
     if not changed:
@@ -233,7 +237,7 @@ async def restore_revision(
     session: AsyncSession, actor: Principal, article: Article, number: int
 ) -> list[str]:
     """A new save whose content is revision ``number``'s (the status is left as it is)."""
-    revision = await get_revision(session, article.id, number)
+    revision, _username = await get_revision(session, article.id, number)
     values = {name: revision.data[name] for name in CONTENT_FIELDS if name in revision.data}
     if values.get("embargo_until"):
         values["embargo_until"] = datetime.fromisoformat(values["embargo_until"])
@@ -253,7 +257,12 @@ async def restore_revision(
 
 
 async def _apply(
-    session: AsyncSession, article: Article, values: dict[str, Any], *, creating: bool
+    session: AsyncSession,
+    actor: Principal,
+    article: Article,
+    values: dict[str, Any],
+    *,
+    creating: bool,
 ) -> None:
     for name in _SCALARS:
         if name in values:
@@ -263,24 +272,38 @@ async def _apply(
         article.body_html, article.body_blocks = body.html, body.blocks
         article.body_text, article.word_count = body.text, body.word_count
     if "category_id" in values and values["category_id"] != article.category_id:
-        await _require(session, Category, [values["category_id"]], "category_id")
+        await _require(session, Category, [values["category_id"]], "category_id", "category")
         article.category_id = values["category_id"]
     if "featured_media_id" in values and values["featured_media_id"] != article.featured_media_id:
         if values["featured_media_id"] is not None:
-            await _require(session, Media, [values["featured_media_id"]], "featured_media_id")
+            await _require(
+                session,
+                Media,
+                [values["featured_media_id"]],
+                "featured_media_id",
+                "media item",
+                *_media_reachable(actor),
+            )
         article.featured_media_id = values["featured_media_id"]
     if "slug" in values and values["slug"] is not None:
         await _set_slug(session, article, values["slug"])
     elif creating:
         article.slug = await unique_slug(session, Article.slug, article.title, "article")
     if "tag_ids" in values:
-        await _require(session, Tag, values["tag_ids"], "tag_ids")
+        await _require(session, Tag, values["tag_ids"], "tag_ids", "tag")
         _relink(article.tag_links, ArticleTag, "tag_id", values["tag_ids"])
     if "author_ids" in values:
-        await _require(session, Author, values["author_ids"], "author_ids")
+        await _require(session, Author, values["author_ids"], "author_ids", "author")
         _relink(article.author_links, ArticleAuthor, "author_id", values["author_ids"])
     if "media" in values:
-        await _require(session, Media, [m["media_id"] for m in values["media"]], "media")
+        await _require(
+            session,
+            Media,
+            [link["media_id"] for link in values["media"]],
+            "media",
+            "media item",
+            *_media_reachable(actor),
+        )
         article.media_links = [
             ArticleMedia(
                 media_id=link["media_id"],
@@ -304,33 +327,63 @@ def _relink(links: list[Any], model: type[Any], key: str, ids: Sequence[int]) ->
     links[:] = wanted
 
 
-async def _require(session: AsyncSession, model: type[Any], ids: Sequence[int], field: str) -> None:
-    """422 naming the first id that names nothing."""
+async def _require(
+    session: AsyncSession,
+    model: type[Any],
+    ids: Sequence[int],
+    field: str,
+    noun: str,
+    *reachable: ColumnElement[bool],
+) -> None:
+    """422 naming the first id that names nothing the caller may refer to. ``reachable``
+    narrows what exists to what the caller may see: a hidden row is answered exactly like a
+    missing one, so the answer says nothing about it."""
     if not ids:
         return
-    found = set((await session.scalars(select(model.id).where(model.id.in_(set(ids))))).all())
+    query = select(model.id).where(model.id.in_(set(ids)), *reachable)
+    found = set((await session.scalars(query)).all())
     for index, item_id in enumerate(ids):
         if item_id not in found:
-            loc: list[str | int] = (
-                ["body", field]
-                if len(ids) == 1 and field.endswith("_id")
-                else [
-                    "body",
-                    field,
-                    index,
-                ]
-            )
-            raise InvalidParameter(loc, f"No {model.__tablename__.rstrip('s')} {item_id}.")
+            single = len(ids) == 1 and field.endswith("_id")
+            loc: list[str | int] = ["body", field] if single else ["body", field, index]
+            raise InvalidParameter(loc, f"No {noun} {item_id}.")
+
+
+def _articles_reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
+    """What a caller may name as a related article: editors any; writers what the public
+    sees and their own articles."""
+    if actor.is_editor:
+        return ()
+    return (or_(visible_articles(PUBLIC, utcnow()), Article.created_by_id == actor.user_id),)
+
+
+def _media_reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
+    """What a caller may attach: editors any media; writers what the public sees and what
+    their own articles already show."""
+    if actor.is_editor:
+        return ()
+    own = Article.created_by_id == actor.user_id
+    return (
+        or_(
+            is_public_media(PUBLIC, utcnow()),
+            exists().where(Article.featured_media_id == Media.id, own),
+            exists().where(
+                ArticleMedia.media_id == Media.id, Article.id == ArticleMedia.article_id, own
+            ),
+        ),
+    )
 
 
 async def _set_slug(session: AsyncSession, article: Article, raw: str) -> None:
     article.slug = await claim_slug(session, Article.slug, raw, owner_id=article.id, noun="article")
 
 
-async def _set_related(session: AsyncSession, article: Article, ids: Sequence[int]) -> None:
+async def _set_related(
+    session: AsyncSession, actor: Principal, article: Article, ids: Sequence[int]
+) -> None:
     if article.id in ids:
         raise InvalidParameter(["body", "related_ids"], "An article cannot be related to itself.")
-    await _require(session, Article, ids, "related_ids")
+    await _require(session, Article, ids, "related_ids", "article", *_articles_reachable(actor))
     await session.execute(delete(ArticleRelated).where(ArticleRelated.article_id == article.id))
     for position, related_id in enumerate(ids):
         session.add(ArticleRelated(article_id=article.id, related_id=related_id, position=position))
@@ -352,7 +405,7 @@ async def snapshot(
             )
         ).all()
     data: dict[str, Any] = {name: getattr(article, name) for name in _SCALARS}
-    data["embargo_until"] = article.embargo_until.isoformat() if article.embargo_until else None
+    data["embargo_until"] = rfc3339(article.embargo_until)
     data.update(
         {
             "slug": article.slug,
@@ -373,8 +426,8 @@ async def snapshot(
             ],
             "related_ids": list(related_ids or []),
             "status": article.status,
-            "publish_at": article.publish_at.isoformat() if article.publish_at else None,
-            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "publish_at": rfc3339(article.publish_at),
+            "published_at": rfc3339(article.published_at),
             "version": article.version,
         }
     )
@@ -399,27 +452,48 @@ async def save_revision(session: AsyncSession, actor: Principal, article: Articl
     await session.flush()
 
 
-async def get_revision(session: AsyncSession, article_id: int, number: int) -> ArticleRevision:
-    revision = await session.scalar(
-        select(ArticleRevision).where(
+_REVISIONS = select(ArticleRevision, User.username).outerjoin(
+    User, User.id == ArticleRevision.created_by_id
+)
+
+
+async def get_revision(session: AsyncSession, article_id: int, number: int) -> AnyRow:
+    """``(revision, username)``; the username is None for the scheduler."""
+    row = await fetch_one_or_none(
+        session,
+        _REVISIONS.where(
             ArticleRevision.article_id == article_id, ArticleRevision.number == number
-        )
+        ),
     )
-    if revision is None:
+    if row is None:
         raise NotFound(f"Article {article_id} has no revision {number}.")
-    return revision
+    return row
 
 
 async def list_revisions(
     session: AsyncSession, article_id: int, before: int | None, limit: int
-) -> Sequence[ArticleRevision]:
-    """Newest first."""
+) -> Sequence[AnyRow]:
+    """``(revision, username)`` rows, newest first."""
     query = (
-        select(ArticleRevision)
-        .where(ArticleRevision.article_id == article_id)
+        _REVISIONS.where(ArticleRevision.article_id == article_id)
         .order_by(ArticleRevision.number.desc())
         .limit(limit)
     )
     if before is not None:
         query = query.where(ArticleRevision.number < before)
-    return (await session.scalars(query)).all()
+    return await fetch_all(session, query)
+
+
+def represent_revision(revision: ArticleRevision, username: str | None) -> dict[str, Any]:
+    return {
+        "number": revision.number,
+        "created_at": rfc3339(revision.created_at),
+        "created_by": (
+            {"id": revision.created_by_id, "username": username}
+            if revision.created_by_id is not None
+            else None
+        ),
+        "created_by_id": revision.created_by_id,
+        "actor": revision.actor,
+        "data": revision.data,
+    }

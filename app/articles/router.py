@@ -44,14 +44,14 @@ from app.core.pagination import Cursor, Limit, id_keyset_page, next_link
 from app.core.public import PublicRead, PublicReadDep
 from app.core.query import openapi_parameters
 from app.core.responses import private_json, private_page
-from app.core.text import rfc3339
-from app.models import Article, ArticleRevision
+from app.core.schemas import MAX_ID
+from app.models import Article
 from app.models.base import utcnow
 from app.tags import repository as tags_repository
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 REVISIONS_CURSOR = "revisions"
-RevisionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RevisionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get(
@@ -144,7 +144,7 @@ async def _editorial_list(request: Request, read: PublicRead, query: ArticleList
 
 @router.get(
     "/by-slug/{slug}",
-    response_model=ArticleRead,
+    response_model=ArticleRead | ArticleEditorialRead,
     summary="One published article by its slug",
     responses=problem_responses(404, 422),
 )
@@ -156,7 +156,7 @@ async def get_article_by_slug(
 
 @router.get(
     "/{article_id}",
-    response_model=ArticleRead,
+    response_model=ArticleRead | ArticleEditorialRead,
     summary="One published article",
     responses=problem_responses(404, 422),
 )
@@ -201,10 +201,10 @@ async def _editorial_article(
             if article_id is None:
                 return None
         owner = await session.scalar(select(Article.created_by_id).where(Article.id == article_id))
-        if not principal.is_editor and (owner is None or owner != principal.user_id):
+        if not principal.owns_or_edits(owner):
             return None
         try:
-            return await service.get_editorial_article(session, article_id)
+            return await service.get_editorial_article(session, article_id, principal.viewer)
         except NotFound:
             return None
 
@@ -246,7 +246,7 @@ async def create_article(
     data: ArticleCreate, actor: UserDep, session: WriteSession, idempotency: IdempotencyDep
 ) -> Response:
     article = await editing.create_article(session, actor, data)
-    body = await service.get_editorial_article(session, article.id)
+    body = await service.get_editorial_article(session, article.id, actor.viewer)
     return idempotency.remember(editorial_response(body, status_code=201, location=True))
 
 
@@ -267,7 +267,9 @@ async def update_article(
     editing.check_if_match(if_match, article)
     editing.require_draft_for_writer(actor, article)
     await editing.update_article(session, actor, article, data)
-    return editorial_response(await service.get_editorial_article(session, article_id))
+    return editorial_response(
+        await service.get_editorial_article(session, article_id, actor.viewer)
+    )
 
 
 @router.delete(
@@ -282,7 +284,9 @@ async def archive_article(
     article = await editing.article_for_write(session, actor, article_id)
     editing.check_if_match(if_match, article)
     await workflow.archive(session, actor, article)
-    return editorial_response(await service.get_editorial_article(session, article_id))
+    return editorial_response(
+        await service.get_editorial_article(session, article_id, actor.viewer)
+    )
 
 
 @router.post(
@@ -292,9 +296,13 @@ async def archive_article(
     responses=WRITE_PROBLEMS,
 )
 async def restore_article(
-    article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
+    article_id: IdPath,
+    actor: UserDep,
+    session: WriteSession,
+    idempotency: IdempotencyDep,
+    if_match: IfMatch = None,
 ) -> Response:
-    return await _take(session, actor, article_id, if_match, workflow.restore)
+    return idempotency.remember(await _take(session, actor, article_id, if_match, workflow.restore))
 
 
 @router.post(
@@ -307,11 +315,14 @@ async def publish_article(
     article_id: IdPath,
     actor: UserDep,
     session: WriteSession,
+    idempotency: IdempotencyDep,
     data: Annotated[PublishRequest | None, Body()] = None,
     if_match: IfMatch = None,
 ) -> Response:
     publish_at = data.publish_at if data else None
-    return await _take(session, actor, article_id, if_match, workflow.publish, publish_at)
+    return idempotency.remember(
+        await _take(session, actor, article_id, if_match, workflow.publish, publish_at)
+    )
 
 
 @router.post(
@@ -321,9 +332,15 @@ async def publish_article(
     responses=WRITE_PROBLEMS,
 )
 async def unpublish_article(
-    article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
+    article_id: IdPath,
+    actor: UserDep,
+    session: WriteSession,
+    idempotency: IdempotencyDep,
+    if_match: IfMatch = None,
 ) -> Response:
-    return await _take(session, actor, article_id, if_match, workflow.unpublish)
+    return idempotency.remember(
+        await _take(session, actor, article_id, if_match, workflow.unpublish)
+    )
 
 
 async def _take(
@@ -339,7 +356,9 @@ async def _take(
     article = await editing.article_for_write(session, actor, article_id)
     editing.check_if_match(if_match, article, required=False)
     await action(session, actor, article, *args)
-    return editorial_response(await service.get_editorial_article(session, article_id))
+    return editorial_response(
+        await service.get_editorial_article(session, article_id, actor.viewer)
+    )
 
 
 @router.get(
@@ -364,9 +383,10 @@ async def list_revisions(
         cursor,
         limit,
         partial(editing.list_revisions, session, article_id),
-        key=lambda row: int(row.number),
+        key=lambda row: int(row[0].number),
     )
-    return private_page(request, [_revision(row) for row in rows], next_cursor)
+    items = [editing.represent_revision(*row) for row in rows]
+    return private_page(request, items, next_cursor)
 
 
 @router.get(
@@ -379,7 +399,8 @@ async def get_revision(
     article_id: IdPath, number: RevisionNumber, actor: UserDep, session: PrimaryReadSession
 ) -> Response:
     await editing.article_for_read(session, actor, article_id)
-    return private_json(_revision(await editing.get_revision(session, article_id, number)))
+    revision, username = await editing.get_revision(session, article_id, number)
+    return private_json(editing.represent_revision(revision, username))
 
 
 @router.post(
@@ -393,20 +414,12 @@ async def restore_revision(
     number: RevisionNumber,
     actor: UserDep,
     session: WriteSession,
+    idempotency: IdempotencyDep,
     if_match: IfMatch = None,
 ) -> Response:
     article = await editing.article_for_write(session, actor, article_id)
     editing.check_if_match(if_match, article, required=False)
     editing.require_draft_for_writer(actor, article)
     await editing.restore_revision(session, actor, article, number)
-    return editorial_response(await service.get_editorial_article(session, article_id))
-
-
-def _revision(row: ArticleRevision) -> dict[str, Any]:
-    return {
-        "number": row.number,
-        "created_at": rfc3339(row.created_at),
-        "created_by_id": row.created_by_id,
-        "actor": row.actor,
-        "data": row.data,
-    }
+    body = await service.get_editorial_article(session, article_id, actor.viewer)
+    return idempotency.remember(editorial_response(body))

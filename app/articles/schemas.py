@@ -14,8 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic.json_schema import SkipJsonSchema
 
 from app.categories.schemas import CategoryRef
-from app.core.schemas import SERVER_KEPT, HttpUrlText, WriteModel, refuse
-from app.core.text import LANGUAGE_PATTERN, as_utc
+from app.core.schemas import MAX_ID, SERVER_KEPT, AwareTime, HttpUrlText, WriteModel, refuse
+from app.core.text import LANGUAGE_PATTERN
 from app.media.schemas import AttachedMediaRead, MediaRead
 
 
@@ -116,16 +116,7 @@ class ArticleEditorialRead(ArticleRead):
     created_by_id: int | None
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("give the time with its offset (RFC 3339), e.g. 2026-11-28T21:04:05Z")
-    return as_utc(value)
-
-
-AwareTime = Annotated[datetime | None, AfterValidator(_aware)]
-Ids = Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=100)]
+Ids = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(max_length=100)]
 
 
 def _unique(ids: list[int] | None) -> list[int] | None:
@@ -138,7 +129,7 @@ UniqueIds = Annotated[Ids, AfterValidator(_unique)]
 
 
 class MediaLink(WriteModel):
-    media_id: int = Field(ge=1)
+    media_id: int = Field(ge=1, le=MAX_ID)
     role: Literal["featured", "gallery", "inline", "video"]
     position: int | None = Field(None, ge=0, le=10_000)
     caption: str | None = Field(None, max_length=2000)
@@ -156,7 +147,7 @@ class _ArticleFields(WriteModel):
     language: str | None = Field(None, pattern=LANGUAGE_PATTERN, max_length=35)
     tag_ids: UniqueIds | None = None
     author_ids: UniqueIds | None = None
-    featured_media_id: int | None = Field(None, ge=1)
+    featured_media_id: int | None = Field(None, ge=1, le=MAX_ID)
     media: list[MediaLink] | None = Field(None, max_length=200)
     related_ids: UniqueIds | None = None
     source_name: str | None = Field(None, max_length=200)
@@ -208,7 +199,7 @@ class ArticleCreate(_ArticleFields):
     """A new draft. ``slug`` is made from the title when not given."""
 
     title: str = Field(min_length=1, max_length=500)
-    category_id: int = Field(ge=1)
+    category_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ArticleUpdate(_ArticleFields):
@@ -216,7 +207,7 @@ class ArticleUpdate(_ArticleFields):
     one."""
 
     title: str | None = Field(None, min_length=1, max_length=500)
-    category_id: int | None = Field(None, ge=1)
+    category_id: int | None = Field(None, ge=1, le=MAX_ID)
 
     @field_validator("title", "category_id")
     @classmethod
@@ -234,11 +225,22 @@ class PublishRequest(WriteModel):
     )
 
 
+class RevisionAuthor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    username: str | None
+
+
 class RevisionRead(BaseModel):
+    """One save: ``created_by`` is the account (null for the app's scheduler), ``actor``
+    who saved it as the audit log names it, ``data`` the saved fields."""
+
     model_config = ConfigDict(extra="forbid")
 
     number: int
     created_at: datetime
+    created_by: RevisionAuthor | None
     created_by_id: int | None
     actor: str
     data: dict[str, Any]

@@ -190,14 +190,18 @@ async def get_article(
     article_id: int | None = None,
     slug: str | None = None,
     editorial: bool = False,
+    related_viewer: Viewer | None = None,
 ) -> dict[str, Any]:
     """The full article. ``editorial`` adds the workflow fields the newsroom sees
-    (``ArticleEditorialRead``)."""
+    (``ArticleEditorialRead``); ``related_viewer`` (default ``viewer``) decides which related
+    articles are shown."""
     row = await repository.get_detail(session, viewer, now, article_id=article_id, slug=slug)
     if row is None:
         what = f"article {article_id}" if article_id is not None else f"article «{slug}»"
         raise NotFound(f"No published {what}.")
-    related_rows = await repository.related_summaries(session, viewer, now, row.id)
+    related_rows = await repository.related_summaries(
+        session, related_viewer or viewer, now, row.id
+    )
     media_rows = await repository.attached_media(session, row.id)
     bylines = Bylines.from_rows(await repository.bylines_and_tags(session, [row.id]))
     article = summary(row, tree, bylines)
@@ -233,11 +237,23 @@ async def get_article(
     return article
 
 
-async def get_editorial_article(session: AsyncSession, article_id: int) -> dict[str, Any]:
-    """Any article, whatever its status, as the newsroom sees it. Reads the category tree
-    afresh: inside a write transaction the cached tree may not hold what was just written."""
+async def get_editorial_article(
+    session: AsyncSession, article_id: int, reader: Viewer
+) -> dict[str, Any]:
+    """An article whatever its status, as the newsroom sees it; its related articles as
+    ``reader`` may see them (a writer's article shows what the public sees there). Reads the
+    category tree afresh: inside a write transaction the cached tree may not hold what was
+    just written."""
     tree = CategoryTree([Node(*row) for row in await categories_repository.all_categories(session)])
-    return await get_article(session, tree, STAFF, utcnow(), article_id=article_id, editorial=True)
+    return await get_article(
+        session,
+        tree,
+        STAFF,
+        utcnow(),
+        article_id=article_id,
+        editorial=True,
+        related_viewer=reader,
+    )
 
 
 def _attached(row: Any) -> dict[str, Any]:

@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.articles import editing
 from app.audit.service import record
 from app.auth.principal import SCHEDULER, Principal
-from app.core.errors import Conflict, Forbidden, InvalidParameter
+from app.core.errors import Conflict, Forbidden
+from app.core.text import rfc3339
 from app.models import Article
 from app.models.base import utcnow
 
@@ -150,24 +151,23 @@ async def _saved(
 
 
 def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-def validate_publish_at(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise InvalidParameter(["body", "publish_at"], "publish_at needs a time zone.")
-    return value
+    return rfc3339(value) if isinstance(value, datetime) else value
 
 
 async def publish_scheduled(
-    sessions: async_sessionmaker[AsyncSession], now: datetime | None = None
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime | None = None,
+    *,
+    reader: async_sessionmaker[AsyncSession] | None = None,
 ) -> list[int]:
     """Publish every scheduled article whose time has come; the ids this call published.
 
-    Each article is published in a transaction of its own, after locking its row and checking
-    again that it is still scheduled: another worker's scheduler may have taken it."""
+    Which are due is read through ``reader`` when given (no write transaction, so no write
+    lock on SQLite, for the usual answer: none). Each article is then published in a
+    transaction of its own, after locking its row and checking again that it is still
+    scheduled: another worker's scheduler may have taken it."""
     now = now or utcnow()
-    async with sessions() as session:
+    async with (reader or sessions)() as session:
         due: Sequence[int] = (
             await session.scalars(
                 select(Article.id)
@@ -194,8 +194,3 @@ async def publish_scheduled(
             await _saved(session, SCHEDULER, article, "publish", {"scheduled": True})
             published.append(article_id)
     return published
-
-
-async def publish_due(engine: AsyncEngine) -> None:
-    """The clock job (``app.main.CLOCK_JOBS``)."""
-    await publish_scheduled(async_sessionmaker(engine, expire_on_commit=False))

@@ -12,7 +12,7 @@ from app.auth.dependencies import AdminDep
 from app.core.database import PrimaryReadSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep
-from app.core.pagination import Cursor, Limit, id_keyset_page
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, id_keyset_page
 from app.core.responses import private_page
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -35,7 +35,7 @@ async def audit_log(
     actor: Annotated[str | None, Query(max_length=64, examples=["user:3"])] = None,
     action: Annotated[str | None, Query(max_length=64, examples=["article.publish"])] = None,
     cursor: Cursor = None,
-    limit: Limit = 50,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
     fetch = partial(
         service.entries,

@@ -8,11 +8,13 @@ endpoint, public ones included: a client that believes it is authenticated must 
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import keys
@@ -23,6 +25,7 @@ from app.core.errors import Forbidden, Unauthorized
 from app.models import ApiKey, User
 from app.models.base import utcnow
 
+log = logging.getLogger("khabar.auth")
 _PRINCIPAL = "khabar_principal"
 #: ``last_used_at`` is written at most this often per key, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -66,7 +69,15 @@ async def _key_principal(session: AsyncSession, key: str) -> tuple[Principal, bo
 
 
 async def _touch(database: Database, key_id: int) -> None:
-    """Keep ``last_used_at`` to the minute, in a transaction of its own."""
+    """Keep ``last_used_at`` to the minute, in a transaction of its own. Best effort: a
+    partner's read must not fail because the writer lock is busy."""
+    try:
+        await _write_last_used(database, key_id)
+    except SQLAlchemyError:
+        log.warning("could not record the use of API key %s", key_id, exc_info=True)
+
+
+async def _write_last_used(database: Database, key_id: int) -> None:
     now = utcnow()
     async with database.write_sessions() as session, session.begin():
         await session.execute(
@@ -145,14 +156,3 @@ AuthenticatedDep = Annotated[Principal, Depends(_authenticated)]
 UserDep = Annotated[Principal, Depends(_user)]
 EditorDep = Annotated[Principal, Depends(_editor)]
 AdminDep = Annotated[Principal, Depends(_admin)]
-
-
-def scope_dependency(scope: str, *, admins_too: bool = False) -> Any:
-    """A dependency admitting partner keys with ``scope`` (and admins, when ``admins_too``)."""
-
-    async def _scoped(principal: Annotated[Principal, Depends(_authenticated)]) -> Principal:
-        if principal.has_scope(scope) or (admins_too and principal.is_admin):
-            return principal
-        raise Forbidden(f"This endpoint needs an API key with the «{scope}» scope.")
-
-    return Depends(_scoped)

@@ -44,6 +44,11 @@ class Principal:
     def is_admin(self) -> bool:
         return self.kind == "user" and self.role == "admin"
 
+    def owns_or_edits(self, owner_id: int | None) -> bool:
+        """The newsroom's rule for unpublished work: editors reach every article, writers
+        the ones they created."""
+        return self.is_editor or (owner_id is not None and owner_id == self.user_id)
+
     def has_scope(self, scope: str) -> bool:
         return self.kind == "key" and scope in self.scopes
 

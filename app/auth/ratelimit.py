@@ -35,14 +35,16 @@ class RateLimiter:
     def limit(expression: str, scope: str) -> Limit:
         return Limit(parse(expression), scope)
 
-    async def check(self, *checks: tuple[Limit, str]) -> None:
-        """Refuse (429) when any of ``(limit, identity)`` has no attempts left."""
+    async def consume(self, *checks: tuple[Limit, str]) -> None:
+        """Take one attempt from each ``(limit, identity)``, or refuse (429) when one has
+        none left. Taking is atomic in the storage, so concurrent attempts cannot all pass
+        a check made before any of them is counted."""
         for limit, identity in checks:
-            if not await self.strategy.test(limit.item, limit.scope, identity):
+            if not await self.strategy.hit(limit.item, limit.scope, identity):
                 stats = await self.strategy.get_window_stats(limit.item, limit.scope, identity)
                 reset = max(1, math.ceil(stats.reset_time - time.time()))
                 raise TooManyRequests(
-                    "Too many failed attempts; wait before trying again.",
+                    "Too many attempts; wait before trying again.",
                     headers={
                         "Retry-After": str(reset),
                         "RateLimit-Limit": str(limit.item.amount),
@@ -50,10 +52,6 @@ class RateLimiter:
                         "RateLimit-Reset": str(reset),
                     },
                 )
-
-    async def hit(self, *checks: tuple[Limit, str]) -> None:
-        for limit, identity in checks:
-            await self.strategy.hit(limit.item, limit.scope, identity)
 
     async def clear(self, limit: Limit, identity: str) -> None:
         await self.strategy.clear(limit.item, limit.scope, identity)

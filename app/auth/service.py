@@ -1,5 +1,6 @@
-"""Logging in: one answer for every failure, and a limit on failures per client and per
-username, so passwords cannot be guessed quickly from one address or spread over many."""
+"""Logging in: one answer for every failure, and limits per client address (attempts) and
+per username (failed attempts), so passwords cannot be guessed quickly from one address or
+spread over many."""
 
 from __future__ import annotations
 
@@ -32,11 +33,14 @@ class LoginLimiter:
 async def login(
     limits: LoginLimiter, session: AsyncSession, username: str, password: str, client: str
 ) -> tuple[str, int]:
-    checks = ((limits.per_client, client), (limits.per_username, username.strip().lower()))
-    await limits.limiter.check(*checks)
+    # Every attempt is counted before the password is checked (argon2 takes tens of
+    # milliseconds; attempts in flight meanwhile must not all pass). A success gives the
+    # username its attempts back.
+    await limits.limiter.consume(
+        (limits.per_client, client), (limits.per_username, username.strip().lower())
+    )
     user = await authenticate(session, username.strip(), password)
     if user is None:
-        await limits.limiter.hit(*checks)
         raise Unauthorized("The username or password is not right.")
     await limits.limiter.clear(limits.per_username, user.username)
     return create_access_token(user.id, user.token_version)

@@ -5,7 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.core.schemas import SERVER_KEPT, WriteModel, refuse
+from app.core.schemas import MAX_ID, SERVER_KEPT, WriteModel, refuse
 from app.core.text import LANGUAGE_PATTERN
 from app.media.schemas import MediaRead
 
@@ -36,12 +36,12 @@ class _AuthorFields(WriteModel):
     bio: str | None = Field(None, max_length=10_000)
     language: str | None = Field(None, pattern=LANGUAGE_PATTERN, max_length=35)
     avatar_media_id: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="An existing media item; null removes the avatar."
+        None, ge=1, le=MAX_ID, description="An existing media item; null removes the avatar."
     )
     user_id: int | None = Field(
         None,
         ge=1,
-        le=2**63 - 1,
+        le=MAX_ID,
         description="The newsroom account this byline belongs to, if any; null for a "
         "contributor without an account.",
     )

@@ -5,7 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.core.schemas import SERVER_KEPT, WriteModel, refuse
+from app.core.schemas import MAX_ID, SERVER_KEPT, WriteModel, refuse
 from app.core.text import LANGUAGE_PATTERN
 
 
@@ -65,7 +65,7 @@ class _CategoryFields(WriteModel):
     parent_id: int | None = Field(
         None,
         ge=1,
-        le=2**63 - 1,
+        le=MAX_ID,
         description="The parent category; null makes a root. Changing it moves the whole subtree.",
     )
 

@@ -6,7 +6,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic.json_schema import SkipJsonSchema
 
 from app.articles.schemas import ArticleSummary
-from app.core.schemas import SERVER_KEPT, WriteModel, refuse
+from app.core.schemas import MAX_ID, SERVER_KEPT, WriteModel, refuse
 from app.core.text import LANGUAGE_PATTERN
 
 
@@ -51,7 +51,7 @@ def _each_once(ids: list[int] | None) -> list[int] | None:
 
 
 ArticleIds = Annotated[
-    list[Annotated[int, Field(ge=1, le=2**63 - 1)]],
+    list[Annotated[int, Field(ge=1, le=MAX_ID)]],
     Field(max_length=MAX_ARTICLES),
     AfterValidator(_each_once),
 ]

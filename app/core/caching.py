@@ -32,7 +32,10 @@ PRIVATE_NO_STORE = "private, no-store"
 #: Changes whenever a release changes what public representations look like, so validators
 #: issued by an older release are not confirmed by a newer one.
 REPRESENTATION_VERSION = "1"
-CREDENTIAL_HEADERS = (b"authorization", b"x-api-key", b"cookie")
+CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie")
+#: Public representations differ for callers with credentials (editors, partner keys): a
+#: shared cache must not answer those from the anonymous copy.
+VARY_CREDENTIALS = "Authorization, X-API-Key"
 
 #: Freshness per kind of resource, by path prefix (first match wins); others use
 #: ``KHABAR_CACHE_MAX_AGE``. Details change less than lists; the ticker must be near-live.
@@ -101,16 +104,18 @@ class ConditionalGetMiddleware:
         ):
             headers = Headers(scope=scope)
             if_none_match = headers.get("if-none-match")
-            if if_none_match and not any(
-                name in headers for name in ("authorization", "x-api-key", "cookie")
-            ):
+            if if_none_match and not any(name in headers for name in CREDENTIAL_HEADERS):
                 revision = await _revision_source(scope).read()
                 scope.setdefault("state", {})["khabar_revision"] = revision
                 etag = public_etag(revision, scope)
                 if etag_matches(if_none_match, etag):
                     response = Response(
                         status_code=304,
-                        headers={"ETag": etag, "Cache-Control": cache_control(scope["path"])},
+                        headers={
+                            "ETag": etag,
+                            "Cache-Control": cache_control(scope["path"]),
+                            "Vary": VARY_CREDENTIALS,
+                        },
                     )
                     await response(scope, receive, send)
                     return
@@ -143,10 +148,11 @@ class PublicCache:
         if url_placeholders:
             body = resolve(body)
         response = Response(body, media_type=JSON_MEDIA_TYPE, headers=headers)
+        response.headers["ETag"] = self.etag
+        response.headers["Vary"] = VARY_CREDENTIALS
         if self.private:
             response.headers["Cache-Control"] = PRIVATE_NO_STORE
             return response
-        response.headers["ETag"] = self.etag
         response.headers["Cache-Control"] = cache_control(self.request.url.path)
         response.headers["Surrogate-Key"] = " ".join(dict.fromkeys(surrogate_keys))
         return response

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from app.core.pagination import CursorCodec, get_cursor_codec
+from app.core.schemas import MAX_ID
 from app.core.text import normalize_slug
 
 
@@ -17,8 +18,9 @@ async def _codec() -> CursorCodec:
 
 CodecDep = Annotated[CursorCodec, Depends(_codec)]
 
-#: Ids are 64-bit integers; anything else (``42abc``, ``1 OR 1=1``) is a 422 problem.
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="Numeric id.")]
+#: Ids are the database's 32-bit integers; anything else (``42abc``, ``1 OR 1=1``,
+#: ``2147483648``) is a 422 problem.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id.")]
 
 
 async def _slug(slug: Annotated[str, Path(min_length=1, max_length=300)]) -> str:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -46,6 +46,7 @@ from app.ticker.visibility import ticker_visibility_changes
 log = logging.getLogger("khabar.revision")
 
 STATE_ID = 1
+T = TypeVar("T")
 
 CONTENT_MODELS: tuple[type[Any], ...] = (
     Article,
@@ -98,6 +99,14 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         session.execute(
             select(ContentState.id).where(ContentState.id == STATE_ID).with_for_update()
         )
+
+
+async def lock_content(session: AsyncSession) -> None:
+    """Take the content writers' lock now rather than at the first flush: for a writer that
+    reads before it writes (is this slug free?) and must not race another doing the same."""
+    await session.execute(
+        select(ContentState.id).where(ContentState.id == STATE_ID).with_for_update()
+    )
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -165,22 +174,25 @@ async def advance_clock(session: AsyncSession) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-ClockJob = Callable[[AsyncEngine], Awaitable[Any]]
-
-
-async def advance_clock_job(engine: AsyncEngine) -> None:
+async def advance_clock_when_due(revisions: RevisionSource, engine: AsyncEngine) -> bool:
+    """The clock's tick: one cheap read, and a write transaction only when a transition is
+    due (on SQLite a write transaction takes the database's single write lock)."""
+    if not (await revisions.read()).is_stale(utcnow()):
+        return False
     async with AsyncSession(engine) as session, session.begin():
-        await advance_clock(session)
+        return await advance_clock(session)
 
 
-async def run_clock(engine: AsyncEngine, interval: float, jobs: Sequence[ClockJob]) -> None:
-    """The app's background clock: each tick runs every job (turning passing time into
-    revision bumps, publishing what is scheduled...). A failing job is logged and retried on
-    the next tick; the others still run."""
+async def run_clock(
+    context: T, interval: float, jobs: Sequence[Callable[[T], Awaitable[Any]]]
+) -> None:
+    """The app's background clock: each tick runs every job with ``context`` (turning
+    passing time into revision bumps, publishing what is scheduled...). A failing job is
+    logged and retried on the next tick; the others still run."""
     while True:
         for job in jobs:
             try:
-                await job(engine)
+                await job(context)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -190,9 +202,9 @@ async def run_clock(engine: AsyncEngine, interval: float, jobs: Sequence[ClockJo
 
 @contextlib.asynccontextmanager
 async def clock_task(
-    engine: AsyncEngine, interval: float, jobs: Sequence[ClockJob] = (advance_clock_job,)
+    context: T, interval: float, jobs: Sequence[Callable[[T], Awaitable[Any]]]
 ) -> Any:
-    task = asyncio.create_task(run_clock(engine, interval, jobs), name="khabar-content-clock")
+    task = asyncio.create_task(run_clock(context, interval, jobs), name="khabar-content-clock")
     try:
         yield task
     finally:

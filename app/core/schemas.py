@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from app.core.text import as_utc
+
+#: Ids are the database's ``integer`` (32-bit on PostgreSQL): a larger number names nothing
+#: and is refused as invalid input before it reaches a query.
+MAX_ID = 2**31 - 1
 
 
 class WriteModel(BaseModel):
@@ -35,3 +42,11 @@ def _http_url(value: str | None) -> str | None:
 
 #: A link the public will follow: http(s) only, never ``javascript:`` or ``data:``.
 HttpUrlText = Annotated[str | None, AfterValidator(_http_url), Field(max_length=2000)]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return as_utc(value, naive_is_utc=False) if value is not None else None
+
+
+#: A time in a write body: RFC 3339 with its offset, stored in UTC.
+AwareTime = Annotated[datetime | None, AfterValidator(_aware)]

@@ -2,11 +2,13 @@
 
 The defaults are the embedded set-up a newcomer gets from ``make run``: SQLite under ``./var/``,
 media on local disk, the in-process event broker. Anything that is unsafe outside development
-(the default secret key) is refused when ``KHABAR_ENV`` is ``production``.
+(the default secret key) is refused when ``KHABAR_ENV`` is ``production``; in development an
+install without ``KHABAR_SECRET_KEY`` makes a random key of its own.
 """
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -40,6 +42,9 @@ class Settings(BaseSettings):
     feed_top_collection: str = "top-stories"
     site_name: str = "خبر"
     secret_key: str = DEV_SECRET_KEY
+    #: Where a development install keeps a random key of its own when ``secret_key`` is not
+    #: set: the built-in value is public, and it signs access tokens.
+    secret_key_file: Path = Path("./var/secret_key")
     #: Words read per minute, for ``reading_time_minutes``.
     reading_words_per_minute: int = Field(default=200, ge=50)
     cache_max_age: int = Field(default=30, ge=0)
@@ -66,6 +71,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
+        if self.env == "development" and self.secret_key == DEV_SECRET_KEY:
+            self.secret_key = _install_secret(self.secret_key_file)
         if self.env == "production":
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ValueError(
@@ -97,6 +104,18 @@ class Settings(BaseSettings):
     def media_base(self) -> str:
         base = self.media_base_url or self.public_url.rstrip("/") + self.media_url_path
         return base.rstrip("/")
+
+
+def _install_secret(path: Path) -> str:
+    """This install's own random key, made on first use and kept (owner-only) so tokens and
+    cursors survive restarts."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
 
 
 @lru_cache

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.errors import InvalidParameter
+from app.core.revision import lock_content
 from app.core.text import normalize_slug, slugify
 
 
@@ -17,6 +18,7 @@ async def unique_slug(
 ) -> str:
     """``source`` slugified, with ``-2``, ``-3``… appended when the slug is already taken."""
     base = slugify(source) or fallback
+    await lock_content(session)  # two writers with one title must not pick the same slug
     taken = set(
         (
             await session.scalars(
@@ -47,6 +49,7 @@ async def claim_slug(
     slug = slugify(normalize_slug(raw))
     if not slug:
         raise InvalidParameter(["body", "slug"], "The slug has no letters or digits.")
+    await lock_content(session)
     model_id = column.class_.id
     owner = await session.scalar(select(model_id).where(column == slug))
     if owner is not None and owner != owner_id:

@@ -77,6 +77,16 @@ def rfc3339(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def as_utc(value: datetime) -> datetime:
-    """A query-string time: naive means UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+def as_utc(value: datetime, *, naive_is_utc: bool = True) -> datetime:
+    """A time in UTC. Query strings may leave the offset out (naive means UTC); bodies that
+    schedule something must say it (``naive_is_utc=False``). ``ValueError`` (a 422 in a
+    request) for a time without an offset where one is needed, or one that has no UTC
+    equivalent (``9999-12-31T23:59:59-05:00``)."""
+    if value.tzinfo is None:
+        if not naive_is_utc:
+            raise ValueError("give the time with its offset (RFC 3339), e.g. 2026-11-28T21:04:05Z")
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range once converted to UTC") from None

@@ -6,8 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.articles.schemas import AwareTime
-from app.core.schemas import SERVER_KEPT, HttpUrlText, WriteModel, refuse
+from app.core.schemas import MAX_ID, SERVER_KEPT, AwareTime, HttpUrlText, WriteModel, refuse
 from app.core.text import LANGUAGE_PATTERN
 
 Priority = Literal["breaking", "urgent", "normal"]
@@ -41,7 +40,7 @@ class TickerRead(BaseModel):
 class _TickerItemFields(WriteModel):
     url: HttpUrlText = None
     article_id: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="The article the line announces, if any."
+        None, ge=1, le=MAX_ID, description="The article the line announces, if any."
     )
     priority: Priority | None = None
     language: str | None = Field(None, pattern=LANGUAGE_PATTERN, max_length=35)

@@ -11,7 +11,7 @@ from app.core.database import PrimaryReadSession, WriteSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, IdPath
 from app.core.idempotency import IdempotencyDep
-from app.core.pagination import Cursor, Limit, id_keyset_page
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, id_keyset_page
 from app.core.responses import created, private_json, private_page
 from app.users import service
 from app.users.schemas import UserCreate, UserList, UserRead, UserUpdate
@@ -32,7 +32,7 @@ async def list_users(
     session: PrimaryReadSession,
     codec: CodecDep,
     cursor: Cursor = None,
-    limit: Limit = 50,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
     users, next_cursor = await id_keyset_page(
         codec, CURSOR_KIND, cursor, limit, partial(service.list_users, session)
@@ -80,13 +80,15 @@ async def get_user(user_id: IdPath, _admin: AdminDep, session: PrimaryReadSessio
 async def update_user(
     user_id: IdPath, data: UserUpdate, admin: AdminDep, session: WriteSession
 ) -> Response:
+    password_hash = await service.hash_password(data.password) if data.password else None
+    await service.lock_admins(session)
     user = await service.get_user(session, user_id, for_update=True)
     changed = await service.update_user(
         session,
         user,
         role=data.role,
         is_active=data.is_active,
-        password=data.password,
+        password_hash=password_hash,
         display_name=data.display_name,
         fields_set=data.model_fields_set,
     )

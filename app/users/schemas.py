@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.core.schemas import WriteModel
 from app.users.service import MIN_PASSWORD_LENGTH
@@ -31,6 +31,14 @@ class UserUpdate(WriteModel):
     is_active: bool | None = None
     password: Password | None = None
     display_name: Annotated[str | None, Field(max_length=200)] = None
+
+    @field_validator("role", "is_active", "password")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Runs only for fields the caller sent: these may be left out, never cleared.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class UserRead(BaseModel):

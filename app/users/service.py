@@ -64,7 +64,9 @@ def represent(user: User) -> dict[str, Any]:
 async def get_user(session: AsyncSession, user_id: int, *, for_update: bool = False) -> User:
     query = select(User).where(User.id == user_id)
     if for_update:
-        query = query.with_for_update()
+        # NO KEY UPDATE: articles created meanwhile (whose created_by_id takes KEY SHARE on
+        # this row) are not held up by an account change.
+        query = query.with_for_update(key_share=True)
     user = await session.scalar(query)
     if user is None:
         raise NotFound(f"No user {user_id}.")
@@ -78,17 +80,30 @@ async def list_users(session: AsyncSession, after_id: int | None, limit: int) ->
     return (await session.scalars(query)).all()
 
 
+async def lock_admins(session: AsyncSession) -> None:
+    """Lock the active admins' rows, in id order, before an account change: two admins
+    demoting each other at once then run one after the other, and the second sees that the
+    first left only itself (without this, both could pass the last-admin check)."""
+    await session.execute(
+        select(User.id)
+        .where(User.role == "admin", User.is_active.is_(True))
+        .order_by(User.id)
+        .with_for_update(key_share=True)
+    )
+
+
 async def update_user(
     session: AsyncSession,
     user: User,
     *,
     role: str | None = None,
     is_active: bool | None = None,
-    password: str | None = None,
+    password_hash: str | None = None,
     display_name: str | None = None,
     fields_set: set[str],
 ) -> list[str]:
-    """Apply the fields the caller sent; the names of those that changed."""
+    """Apply the fields the caller sent; the names of those that changed. The password comes
+    hashed: hashing takes tens of milliseconds, not to be spent holding row locks."""
     changed: list[str] = []
     ends_tokens = False
     if "role" in fields_set and role is not None and role != user.role:
@@ -102,8 +117,8 @@ async def update_user(
         user.is_active = is_active
         changed.append("is_active")
         ends_tokens = ends_tokens or not is_active
-    if "password" in fields_set and password is not None:
-        user.password_hash = await hash_password(password)
+    if "password" in fields_set and password_hash is not None:
+        user.password_hash = password_hash
         changed.append("password")
         ends_tokens = True
     if "display_name" in fields_set and display_name != user.display_name:

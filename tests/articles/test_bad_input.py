@@ -8,6 +8,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests import factories
 from tests.accounts import Staff, bearer
 from tests.dbstate import database_state
 from tests.newsroom import Newsroom
@@ -169,3 +170,64 @@ async def test_who_may_not_write_is_refused_and_nothing_changes(
     assert others_delete.status_code == 404
     assert published_by_editor.status_code == 403
     assert await database_state(session) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"category_id": 2**40}, ["body", "category_id"]),
+        ({"related_ids": [2**31]}, ["body", "related_ids", 0]),
+        ({"embargo_until": "9999-12-31T23:59:59-01:00"}, ["body", "embargo_until"]),
+        ({"embargo_until": "0001-01-01T00:00:00+01:00"}, ["body", "embargo_until"]),
+    ],
+)
+async def test_numbers_and_times_out_of_range_are_422_not_500(
+    client: httpx.AsyncClient,
+    staff: Staff,
+    draft: dict[str, Any],
+    session: AsyncSession,
+    body: dict[str, Any],
+    loc: list[Any],
+) -> None:
+    before = await database_state(session)
+    response = await _patch(client, staff, draft, body)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"] == loc
+    assert await database_state(session) == before
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1/articles/2147483648", "/v1/media/2147483648", "/v1/ticker/99999999999"]
+)
+async def test_ids_beyond_the_database_integer_are_422(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    response = await client.get(path)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_writers_cannot_reach_hidden_articles_or_media_through_their_drafts(
+    client: httpx.AsyncClient,
+    staff: Staff,
+    newsroom: Newsroom,
+    draft: dict[str, Any],
+    session: AsyncSession,
+) -> None:
+    writer = {**bearer(staff.writer), "If-Match": draft["etag"]}
+    url = f"/v1/articles/{draft['id']}"
+    secret_media = await factories.image(session, caption="صورة حصرية")  # shown nowhere yet
+    await session.flush()
+    before = await database_state(session)
+    for hidden in newsroom.hidden:
+        response = await client.patch(url, json={"related_ids": [hidden.id]}, headers=writer)
+        missing = await client.patch(url, json={"related_ids": [999_999]}, headers=writer)
+        assert response.status_code == missing.status_code == 422
+        assert response.json()["errors"][0]["msg"] == f"No article {hidden.id}."
+    attached = await client.patch(url, json={"featured_media_id": secret_media.id}, headers=writer)
+    assert attached.status_code == 422
+    assert await database_state(session) == before
+    # What the public sees may be named, and the response shows it.
+    public = await client.patch(url, json={"related_ids": [newsroom.lead.id]}, headers=writer)
+    assert public.status_code == 200
+    assert [item["id"] for item in public.json()["related"]] == [newsroom.lead.id]

@@ -20,7 +20,7 @@ from app.core.database import Database, make_engine
 from app.core.migrations import upgrade_connection
 from app.core.settings import get_settings
 from app.main import create_app
-from app.models import Article, ArticleRevision, AuditEntry, Category
+from app.models import Article, ArticleRevision, AuditEntry, Category, User
 from app.models.base import utcnow
 from tests.accounts import bearer, user
 from tests.conftest import _TMP
@@ -211,3 +211,59 @@ async def test_a_scheduled_article_goes_live_by_itself(
         await asyncio.sleep(0.05)
     listed = (await client.get("/v1/articles")).json()["items"]
     assert [item["id"] for item in listed] == [created["id"]]
+
+
+async def test_concurrent_wrong_passwords_cannot_outrun_the_login_limit(
+    racing_app: tuple[httpx.AsyncClient, Database],
+) -> None:
+    client, database = racing_app
+    await _newsroom(database)
+    responses = await asyncio.gather(
+        *(
+            client.post("/v1/auth/token", data={"username": "editor", "password": f"guess {n}"})
+            for n in range(30)
+        )
+    )
+    statuses = Counter(response.status_code for response in responses)
+    assert statuses == {401: 5, 429: 25}
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(
+    racing_app: tuple[httpx.AsyncClient, Database],
+) -> None:
+    client, database = racing_app
+    async with database.write_sessions() as session, session.begin():
+        first, second = (
+            await user(session, "admin1", "admin"),
+            await user(session, "admin2", "admin"),
+        )
+        tokens = bearer(first), bearer(second)
+    responses = await asyncio.gather(
+        client.patch(f"/v1/users/{second.id}", json={"is_active": False}, headers=tokens[0]),
+        client.patch(f"/v1/users/{first.id}", json={"is_active": False}, headers=tokens[1]),
+    )
+    assert sorted(r.status_code for r in responses) in ([200, 401], [200, 409])
+    async with AsyncSession(database.write_engine) as session:
+        admins = await session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == "admin", User.is_active.is_(True))
+        )
+    assert admins == 1
+
+
+async def test_articles_created_at_once_with_one_title_get_distinct_slugs(
+    racing_app: tuple[httpx.AsyncClient, Database],
+) -> None:
+    client, database = racing_app
+    headers, section_id = await _newsroom(database)
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                "/v1/articles", json={"title": "عاجل", "category_id": section_id}, headers=headers
+            )
+            for _ in range(5)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 5, [r.text for r in responses]
+    assert len({r.json()["slug"] for r in responses}) == 5

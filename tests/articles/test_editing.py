@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.articles.schemas import RevisionList
 from app.models import Article, ArticleRevision, AuditEntry
 from tests.accounts import Staff
 from tests.newsroom import Newsroom
@@ -120,7 +121,9 @@ async def test_revisions_list_and_restore_as_a_new_save(
     assert [r["number"] for r in revisions] == [2, 1]
     assert revisions[0]["data"]["summary"] == "الثانية"
     assert revisions[1]["data"]["summary"] == "الأولى"
-    assert revisions[1]["created_by_id"] == staff.editor.id
+    assert revisions[1]["created_by"] == {"id": staff.editor.id, "username": "editor"}
+    assert revisions[1]["data"]["published_at"] is None
+    RevisionList.model_validate({"items": revisions, "next_cursor": None})
 
     restored = await client.post(f"{url}/revisions/1/restore", headers=editor)
     assert restored.status_code == 200, restored.text

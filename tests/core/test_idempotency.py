@@ -66,7 +66,7 @@ async def test_keys_belong_to_their_caller(
     assert mine.json()["id"] != theirs.json()["id"]
 
 
-async def test_a_failed_request_leaves_no_record_so_a_retry_runs_again(
+async def test_a_failed_request_leaves_no_record_so_a_corrected_retry_runs(
     client: httpx.AsyncClient, staff: Staff, newsroom: Newsroom
 ) -> None:
     headers = {**bearer(staff.writer), "Idempotency-Key": "retry-me"}
@@ -75,7 +75,35 @@ async def test_a_failed_request_leaves_no_record_so_a_retry_runs_again(
     )
     assert failed.status_code == 422
     fixed = await client.post(
-        "/v1/articles", json={"title": "خبر", "category_id": 999_999}, headers=headers
+        "/v1/articles", json={"title": "خبر", "category_id": newsroom.world.id}, headers=headers
     )
-    assert fixed.status_code == 422
+    assert fixed.status_code == 201
     assert "idempotent-replayed" not in fixed.headers
+
+
+async def test_a_retried_publish_gets_its_first_answer_not_a_conflict(
+    client: httpx.AsyncClient, staff: Staff, newsroom: Newsroom
+) -> None:
+    editor = bearer(staff.editor)
+    created = await client.post(
+        "/v1/articles", json={"title": "خبر", "category_id": newsroom.world.id}, headers=editor
+    )
+    url = f"/v1/articles/{created.json()['id']}/publish"
+    headers = {**editor, "Idempotency-Key": "publish-1"}
+    first = await client.post(url, headers=headers)
+    retry = await client.post(url, headers=headers)
+    assert first.status_code == retry.status_code == 200
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert (await client.post(url, headers=editor)).status_code == 409
+
+
+async def test_a_replayed_key_creation_does_not_show_the_secret_again(
+    client: httpx.AsyncClient, staff: Staff
+) -> None:
+    headers = {**bearer(staff.admin), "Idempotency-Key": "key-1"}
+    body = {"name": "partner", "scopes": ["syndication:read"]}
+    first = await client.post("/v1/api-keys", json=body, headers=headers)
+    retry = await client.post("/v1/api-keys", json=body, headers=headers)
+    assert first.json()["key"].startswith("khabar_")
+    assert retry.json()["id"] == first.json()["id"]
+    assert retry.json()["key"] is None
