@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -12,28 +12,30 @@ from app.core.errors import InvalidParameter
 from app.core.revision import lock_content
 from app.core.text import normalize_slug, slugify
 
+#: Candidates looked up per query: ``base``, ``base-2`` … ``base-16`` in one indexed ``IN``.
+CANDIDATES_PER_QUERY = 16
+
 
 async def unique_slug(
     session: AsyncSession, column: InstrumentedAttribute[Any], source: str, fallback: str = "item"
 ) -> str:
-    """``source`` slugified, with ``-2``, ``-3``… appended when the slug is already taken."""
+    """``source`` slugified, with ``-2``, ``-3``… appended when the slug is already taken.
+
+    Candidates are looked up by equality on the unique index, a batch at a time: a prefix
+    ``LIKE`` cannot use that index (SQLite's LIKE ignores case; PostgreSQL's needs a pattern
+    index) and scanned 20,000 slugs per new article."""
     base = slugify(source) or fallback
     await lock_content(session)  # two writers with one title must not pick the same slug
-    taken = set(
-        (
-            await session.scalars(
-                select(column).where(
-                    or_(column == base, column.startswith(base + "-", autoescape=True))
-                )
-            )
-        ).all()
-    )
-    if base not in taken:
-        return base
-    suffix = 2
-    while f"{base}-{suffix}" in taken:
-        suffix += 1
-    return f"{base}-{suffix}"
+    first = 1
+    while True:
+        candidates = [
+            base if n == 1 else f"{base}-{n}" for n in range(first, first + CANDIDATES_PER_QUERY)
+        ]
+        taken = set((await session.scalars(select(column).where(column.in_(candidates)))).all())
+        free = next((slug for slug in candidates if slug not in taken), None)
+        if free is not None:
+            return free
+        first += CANDIDATES_PER_QUERY
 
 
 async def claim_slug(

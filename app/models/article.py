@@ -29,6 +29,8 @@ class Article(Base):
         Index(None, "status", "is_breaking", "published_at", "id"),
         Index(None, "updated_at", "id"),
         Index(None, "status", "publish_at"),
+        # The next embargo to lift (``article_visibility_changes``), read on every write.
+        Index(None, "status", "embargo_until"),
     )
 
     # Column order matters on SQLite: a row longer than a page keeps only its first few hundred
