@@ -39,7 +39,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    # Writers on the loop (``app.core.sqlite_inline``) must not block it: they wait for the
+    # lock at BEGIN themselves.
+    waits_on_loop = getattr(getattr(dbapi_connection, "_connection", None), "waits_on_loop", False)
+    cursor.execute(f"PRAGMA busy_timeout={0 if waits_on_loop else 15000}")
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
@@ -106,7 +109,11 @@ class Database:
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         pool_size = settings.database_pool_size
-        write_engine = make_engine(settings.database_url, pool_size=pool_size)
+        # On SQLite both engines run on the loop (``app.core.sqlite_inline``): statements
+        # take microseconds, and a writer waits for the lock without blocking the loop.
+        write_engine = make_engine(
+            settings.database_url, pool_size=pool_size, inline=settings.is_sqlite
+        )
         if settings.database_read_url:
             read_engine = make_engine(settings.database_read_url, pool_size=pool_size)
         elif settings.is_sqlite:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import httpx
 import jsonschema
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from app.articles import editing
+from tests.accounts import Staff, bearer
 from tests.conftest import STANDARDS
 from tests.newsroom import Newsroom
 
@@ -113,3 +117,21 @@ async def test_problems_are_not_cached(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/articles/987654")
     assert response.headers["cache-control"] == "no-store"
     assert "etag" not in response.headers
+
+
+async def test_a_lock_held_too_long_is_a_503_to_retry(
+    client: httpx.AsyncClient, staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def locked(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError(
+            "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    monkeypatch.setattr(editing, "create_article", locked)
+    response = await client.post(
+        "/v1/articles", json={"title": "x", "category_id": 1}, headers=bearer(staff.editor)
+    )
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "locked" not in response.text
