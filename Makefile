@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint typecheck clean install
+.PHONY: run test bench bench-writes lint typecheck clean install
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,17 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
 
-## Throughput against the ceiling app (see bench/README.md). Installs wrk when missing.
+## Throughput against the ceiling app, then the write benchmark (see bench/README.md).
+## Installs wrk when missing.
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	PYTHON=$(abspath $(BIN)/python) bash bench/run.sh
+	PYTHON=$(abspath $(BIN)/python) bash bench/writes.sh
+
+## Only the write benchmark: 8 writers on SQLite and on PostgreSQL, reads beside them.
+bench-writes: $(INSTALLED)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	PYTHON=$(abspath $(BIN)/python) bash bench/writes.sh
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check app tests migrations
