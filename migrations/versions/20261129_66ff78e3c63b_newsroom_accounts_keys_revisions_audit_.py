@@ -146,7 +146,9 @@ def upgrade() -> None:
             batch_op.f("ix_articles_status_publish_at"), ["status", "publish_at"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_articles_status_embargo_until"), ["status", "embargo_until"], unique=False
+            batch_op.f("ix_articles_status_embargo_until"),
+            ["status", "embargo_until"],
+            unique=False,
         )
 
     # ### end Alembic commands ###
