@@ -13,7 +13,7 @@ from app.core.database import PrimaryReadSession, WriteSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, IdPath
 from app.core.idempotency import IdempotencyDep
-from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, id_keyset_page
+from app.core.pagination import BY_ID, DEFAULT_LIMIT, Cursor, Limit, keyset_page
 from app.core.responses import created, no_content, private_json, private_page
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
@@ -34,8 +34,8 @@ async def list_keys(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    rows, next_cursor = await id_keyset_page(
-        codec, CURSOR_KIND, cursor, limit, partial(service.list_keys, session)
+    rows, next_cursor = await keyset_page(
+        codec, CURSOR_KIND, cursor, limit, partial(service.list_keys, session), BY_ID
     )
     return private_page(request, [service.represent(row) for row in rows], next_cursor)
 

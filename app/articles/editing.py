@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.articles.body import parse_body
 from app.articles.schemas import ArticleCreate, ArticleUpdate
-from app.articles.visibility import PUBLIC, visible_articles
+from app.articles.visibility import PUBLIC, visible_articles, visible_or_owned
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.core.database import AnyRow, fetch_all, fetch_one_or_none
@@ -36,7 +36,7 @@ from app.core.errors import (
 )
 from app.core.slugs import claim_slug, unique_slug
 from app.core.text import rfc3339
-from app.media.repository import is_public_media
+from app.media.repository import is_public_media, shown_by
 from app.models import (
     Article,
     ArticleAuthor,
@@ -125,12 +125,22 @@ async def article_for_write(session: AsyncSession, actor: Principal, article_id:
     return article
 
 
-async def article_for_read(session: AsyncSession, actor: Principal, article_id: int) -> None:
-    """Check the caller may see this article's history: editors any, writers their own."""
-    owner = await session.execute(select(Article.created_by_id).where(Article.id == article_id))
-    row = owner.one_or_none()
-    if row is None or not actor.owns_or_edits(row[0]):
-        raise NotFound(f"No article {article_id}.")
+async def article_for_read(
+    session: AsyncSession,
+    actor: Principal,
+    article_id: int | None = None,
+    *,
+    slug: str | None = None,
+) -> int:
+    """The id of an article (by id or slug) the caller may read whatever its status: editors
+    any, writers their own. 404 otherwise."""
+    key = Article.id == article_id if slug is None else Article.slug == slug
+    row = (
+        await session.execute(select(Article.id, Article.created_by_id).where(key))
+    ).one_or_none()
+    if row is None or not actor.owns_or_edits(row.created_by_id):
+        raise NotFound(f"No article {article_id if slug is None else slug}.")
+    return int(row.id)
 
 
 async def _publicly_visible(session: AsyncSession, article_id: int) -> bool:
@@ -140,9 +150,27 @@ async def _publicly_visible(session: AsyncSession, article_id: int) -> bool:
     return found is not None
 
 
-def require_draft_for_writer(actor: Principal, article: Article) -> None:
-    if not actor.is_editor and article.status != "draft":
-        raise Forbidden("Writers may edit their articles only while they are drafts.")
+#: What a writer may do to their own article, and from which statuses; editors may do all.
+#: (``update`` covers PATCH and restoring a revision; the workflow's own table says which
+#: statuses each action may start from at all.)
+WRITER_ACTIONS: dict[str, frozenset[str]] = {
+    "update": frozenset({"draft"}),
+    "archive": frozenset({"draft"}),
+    "restore": frozenset({"archived"}),
+}
+
+
+def check_writer(actor: Principal, article: Article, action: str) -> None:
+    """403 when a writer may not take ``action`` on this (their own) article: they change
+    drafts only, and restore only what was a draft when archived."""
+    if actor.is_editor:
+        return
+    sources = WRITER_ACTIONS.get(action)
+    restoring_a_draft = action != "restore" or article.status_before_archive == "draft"
+    if sources is None or article.status not in sources or not restoring_a_draft:
+        if action == "update":
+            raise Forbidden("Writers may edit their articles only while they are drafts.")
+        raise Forbidden(f"Writers cannot {action} this article; an editor can.")
 
 
 # If-Match
@@ -203,6 +231,7 @@ async def update_article(
 ) -> list[str]:
     """Apply the fields sent; the names of those that changed. A request that changes
     nothing saves nothing (no new version, no revision)."""
+    check_writer(actor, article, "update")
     values = data.model_dump(exclude_unset=True)
     return await _save_changes(session, actor, article, values, "article.update")
 
@@ -228,7 +257,7 @@ async def _save_changes(
         return []
     article.updated_at = utcnow()  # the row changes, so the version moves even for links
     await session.flush()
-    await save_revision(session, actor, article)
+    await save_revision(session, actor, article, {**after, "version": article.version})
     record(session, actor, action, "article", article.id, {"changed": changed, **(details or {})})
     return changed
 
@@ -237,6 +266,7 @@ async def restore_revision(
     session: AsyncSession, actor: Principal, article: Article, number: int
 ) -> list[str]:
     """A new save whose content is revision ``number``'s (the status is left as it is)."""
+    check_writer(actor, article, "update")
     revision, _username = await get_revision(session, article.id, number)
     values = {name: revision.data[name] for name in CONTENT_FIELDS if name in revision.data}
     if values.get("embargo_until"):
@@ -354,7 +384,7 @@ def _articles_reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
     sees and their own articles."""
     if actor.is_editor:
         return ()
-    return (or_(visible_articles(PUBLIC, utcnow()), Article.created_by_id == actor.user_id),)
+    return (visible_or_owned(PUBLIC, actor.user_id, utcnow()),)
 
 
 def _media_reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
@@ -362,15 +392,8 @@ def _media_reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
     their own articles already show."""
     if actor.is_editor:
         return ()
-    own = Article.created_by_id == actor.user_id
     return (
-        or_(
-            is_public_media(PUBLIC, utcnow()),
-            exists().where(Article.featured_media_id == Media.id, own),
-            exists().where(
-                ArticleMedia.media_id == Media.id, Article.id == ArticleMedia.article_id, own
-            ),
-        ),
+        or_(is_public_media(PUBLIC, utcnow()), shown_by(Article.created_by_id == actor.user_id)),
     )
 
 
@@ -434,8 +457,14 @@ async def snapshot(
     return data
 
 
-async def save_revision(session: AsyncSession, actor: Principal, article: Article) -> None:
-    """Keep the article as it now is as its next numbered revision."""
+async def save_revision(
+    session: AsyncSession,
+    actor: Principal,
+    article: Article,
+    saved: dict[str, Any] | None = None,
+) -> None:
+    """Keep the article as it now is as its next numbered revision (``saved``: its snapshot,
+    when the caller has just taken it)."""
     last = await session.scalar(
         select(func.max(ArticleRevision.number)).where(ArticleRevision.article_id == article.id)
     )
@@ -446,7 +475,7 @@ async def save_revision(session: AsyncSession, actor: Principal, article: Articl
             created_at=utcnow(),
             created_by_id=actor.user_id,
             actor=actor.actor,
-            data=await snapshot(session, article),
+            data=saved if saved is not None else await snapshot(session, article),
         )
     )
     await session.flush()

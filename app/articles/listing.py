@@ -165,6 +165,21 @@ async def refresh_listing(
     await session.run_sync(refresh_listing_sync, article_filter)
 
 
+async def detach(session: AsyncSession, link_column: Any, value: int) -> int:
+    """Remove every tag or byline link whose ``link_column`` is ``value`` (a tag or an author
+    about to be deleted) in one statement, and refresh the listing rows and cards of the
+    articles that had it: the foreign key's cascade would remove the links where the flush
+    hook cannot see which articles they belonged to. The number of articles."""
+    link = link_column.class_
+    article_ids = list(
+        (await session.scalars(select(link.article_id).where(link_column == value))).all()
+    )
+    if article_ids:
+        await session.execute(delete(link).where(link_column == value))
+        await refresh_listing(session, Article.id.in_(article_ids))
+    return len(article_ids)
+
+
 # What a flush changed, and which articles' listing rows and cards that touches.
 
 

@@ -5,7 +5,6 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Request
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -40,7 +39,7 @@ from app.core.errors import (
 )
 from app.core.http import CodecDep, IdPath, SlugPath
 from app.core.idempotency import IdempotencyDep
-from app.core.pagination import Cursor, Limit, id_keyset_page, next_link
+from app.core.pagination import Cursor, Limit, keyset_page, next_link
 from app.core.public import PublicRead, PublicReadDep
 from app.core.query import openapi_parameters
 from app.core.responses import private_json, private_page
@@ -196,15 +195,9 @@ async def _editorial_article(
     """The article as the newsroom sees it, when this account may see it so: editors any
     article, writers their own. None sends the caller down the public path."""
     async with get_database(read.request).primary_read_sessions() as session:
-        if article_id is None:
-            article_id = await session.scalar(select(Article.id).where(Article.slug == slug))
-            if article_id is None:
-                return None
-        owner = await session.scalar(select(Article.created_by_id).where(Article.id == article_id))
-        if not principal.owns_or_edits(owner):
-            return None
         try:
-            return await service.get_editorial_article(session, article_id, principal.viewer)
+            found = await editing.article_for_read(session, principal, article_id, slug=slug)
+            return await service.get_editorial_article(session, found, principal.viewer)
         except NotFound:
             return None
 
@@ -263,13 +256,10 @@ async def update_article(
     session: WriteSession,
     if_match: IfMatch = None,
 ) -> Response:
-    article = await editing.article_for_write(session, actor, article_id)
-    editing.check_if_match(if_match, article)
-    editing.require_draft_for_writer(actor, article)
-    await editing.update_article(session, actor, article, data)
-    return editorial_response(
-        await service.get_editorial_article(session, article_id, actor.viewer)
-    )
+    async def change(session: AsyncSession, actor: Principal, article: Article) -> None:
+        await editing.update_article(session, actor, article, data)
+
+    return await _save(session, actor, article_id, if_match, change, if_match_required=True)
 
 
 @router.delete(
@@ -281,11 +271,8 @@ async def update_article(
 async def archive_article(
     article_id: IdPath, actor: UserDep, session: WriteSession, if_match: IfMatch = None
 ) -> Response:
-    article = await editing.article_for_write(session, actor, article_id)
-    editing.check_if_match(if_match, article)
-    await workflow.archive(session, actor, article)
-    return editorial_response(
-        await service.get_editorial_article(session, article_id, actor.viewer)
+    return await _save(
+        session, actor, article_id, if_match, workflow.archive, if_match_required=True
     )
 
 
@@ -302,7 +289,7 @@ async def restore_article(
     idempotency: IdempotencyDep,
     if_match: IfMatch = None,
 ) -> Response:
-    return idempotency.remember(await _take(session, actor, article_id, if_match, workflow.restore))
+    return idempotency.remember(await _save(session, actor, article_id, if_match, workflow.restore))
 
 
 @router.post(
@@ -321,7 +308,7 @@ async def publish_article(
 ) -> Response:
     publish_at = data.publish_at if data else None
     return idempotency.remember(
-        await _take(session, actor, article_id, if_match, workflow.publish, publish_at)
+        await _save(session, actor, article_id, if_match, workflow.publish, publish_at)
     )
 
 
@@ -339,23 +326,25 @@ async def unpublish_article(
     if_match: IfMatch = None,
 ) -> Response:
     return idempotency.remember(
-        await _take(session, actor, article_id, if_match, workflow.unpublish)
+        await _save(session, actor, article_id, if_match, workflow.unpublish)
     )
 
 
-async def _take(
+async def _save(
     session: AsyncSession,
     actor: Principal,
     article_id: int,
     if_match: str | None,
-    action: Callable[..., Awaitable[Any]],
+    change: Callable[..., Awaitable[Any]],
     *args: Any,
+    if_match_required: bool = False,
 ) -> Response:
-    """A workflow action: ``If-Match`` is optional here (the status itself is checked), but
-    honoured when sent."""
+    """Every article write: the article locked and the caller's access checked, ``If-Match``
+    (required for PATCH and DELETE, honoured when sent elsewhere), the change, and the saved
+    article with its new ETag."""
     article = await editing.article_for_write(session, actor, article_id)
-    editing.check_if_match(if_match, article, required=False)
-    await action(session, actor, article, *args)
+    editing.check_if_match(if_match, article, required=if_match_required)
+    await change(session, actor, article, *args)
     return editorial_response(
         await service.get_editorial_article(session, article_id, actor.viewer)
     )
@@ -377,13 +366,13 @@ async def list_revisions(
     limit: Limit = 20,
 ) -> Response:
     await editing.article_for_read(session, actor, article_id)
-    rows, next_cursor = await id_keyset_page(
+    rows, next_cursor = await keyset_page(
         codec,
         REVISIONS_CURSOR,
         cursor,
         limit,
         partial(editing.list_revisions, session, article_id),
-        key=lambda row: int(row[0].number),
+        key=lambda row: row[0].number,
     )
     items = [editing.represent_revision(*row) for row in rows]
     return private_page(request, items, next_cursor)
@@ -417,9 +406,6 @@ async def restore_revision(
     idempotency: IdempotencyDep,
     if_match: IfMatch = None,
 ) -> Response:
-    article = await editing.article_for_write(session, actor, article_id)
-    editing.check_if_match(if_match, article, required=False)
-    editing.require_draft_for_writer(actor, article)
-    await editing.restore_revision(session, actor, article, number)
-    body = await service.get_editorial_article(session, article_id, actor.viewer)
-    return idempotency.remember(editorial_response(body))
+    return idempotency.remember(
+        await _save(session, actor, article_id, if_match, editing.restore_revision, number)
+    )

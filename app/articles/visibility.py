@@ -53,6 +53,12 @@ def visible_articles(viewer: Viewer, now: datetime | Any) -> ColumnElement[bool]
     return and_(rule, or_(Article.embargo_until.is_(None), Article.embargo_until <= now))
 
 
+def visible_or_owned(viewer: Viewer, owner_id: int | None, now: datetime) -> ColumnElement[bool]:
+    """What a writer may see and name (related articles, media their drafts show): what
+    ``viewer`` sees, and the articles ``owner_id`` created whatever their status."""
+    return or_(visible_articles(viewer, now), Article.created_by_id == owner_id)
+
+
 def article_visibility_changes(now: datetime) -> list[Select[Any]]:
     """Queries for the next moments at which the clock alone changes what the public sees of
     articles (a publication time arriving, an embargo lifting): the rule above, in time."""

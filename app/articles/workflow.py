@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.articles import editing
 from app.audit.service import record
 from app.auth.principal import SCHEDULER, Principal
-from app.core.errors import Conflict, Forbidden
+from app.core.errors import Conflict
 from app.core.text import rfc3339
 from app.models import Article
 from app.models.base import utcnow
@@ -36,11 +36,6 @@ ACTIONS: dict[str, frozenset[str]] = {
     "publish": frozenset({"draft", "scheduled"}),
     "unpublish": frozenset({"published", "scheduled"}),
     "archive": frozenset({"draft", "scheduled", "published"}),
-    "restore": frozenset({"archived"}),
-}
-#: Actions a writer may take on their own article, and from which status.
-WRITER_ACTIONS: dict[str, frozenset[str]] = {
-    "archive": frozenset({"draft"}),
     "restore": frozenset({"archived"}),
 }
 SCHEDULER_BATCH = 100
@@ -58,11 +53,7 @@ def allowed_actions(status: str) -> list[str]:
 def check_transition(actor: Principal, article: Article, action: str) -> None:
     """Refuse an action the article's status does not allow (409, naming the allowed ones)
     or the caller may not take (403)."""
-    if not actor.is_editor:
-        sources = WRITER_ACTIONS.get(action)
-        restoring_a_draft = action != "restore" or article.status_before_archive == "draft"
-        if sources is None or article.status not in sources or not restoring_a_draft:
-            raise Forbidden(f"Writers cannot {action} this article; an editor can.")
+    editing.check_writer(actor, article, action)
     if article.status not in ACTIONS[action]:
         allowed = allowed_actions(article.status)
         raise InvalidTransition(

@@ -12,7 +12,7 @@ from app.auth.dependencies import AdminDep
 from app.core.database import PrimaryReadSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep
-from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, id_keyset_page
+from app.core.pagination import BY_ID, DEFAULT_LIMIT, Cursor, Limit, keyset_page
 from app.core.responses import private_page
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -45,5 +45,5 @@ async def audit_log(
         actor=actor,
         action=action,
     )
-    rows, next_cursor = await id_keyset_page(codec, CURSOR_KIND, cursor, limit, fetch)
+    rows, next_cursor = await keyset_page(codec, CURSOR_KIND, cursor, limit, fetch, BY_ID)
     return private_page(request, [service.represent(row) for row in rows], next_cursor)

@@ -55,6 +55,3 @@ class RateLimiter:
 
     async def clear(self, limit: Limit, identity: str) -> None:
         await self.strategy.clear(limit.item, limit.scope, identity)
-
-    async def reset(self) -> None:
-        await self.storage.reset()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from app.core.database import AnyRow, fetch_all, fetch_one_or_none
 from app.media.repository import MEDIA_COLUMNS
-from app.models import ArticleAuthor, Author, Media, User
+from app.models import Author, Media, User
 
 Avatar = aliased(Media, name="avatar")
 AVATAR_PREFIX = "av_"
@@ -56,8 +56,3 @@ async def media_exists(session: AsyncSession, media_id: int) -> bool:
 
 async def user_exists(session: AsyncSession, user_id: int) -> bool:
     return await session.scalar(select(User.id).where(User.id == user_id)) is not None
-
-
-async def links(session: AsyncSession, author_id: int) -> Sequence[ArticleAuthor]:
-    query = select(ArticleAuthor).where(ArticleAuthor.author_id == author_id)
-    return (await session.scalars(query)).all()

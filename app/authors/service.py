@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.articles.listing import detach
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.authors import repository
@@ -12,12 +14,12 @@ from app.authors.repository import AVATAR_PREFIX
 from app.authors.schemas import AuthorCreate, AuthorUpdate
 from app.core.database import AnyRow
 from app.core.errors import InvalidParameter, NotFound
-from app.core.pagination import CursorCodec, slug_keyset_page
+from app.core.pagination import BY_SLUG, CursorCodec, keyset_page
 from app.core.slugs import claim_slug, unique_slug
 from app.core.text import direction_of
 from app.media import service as media_service
 from app.media.repository import MEDIA_KEYS
-from app.models import Author
+from app.models import ArticleAuthor, Author
 
 CURSOR = "authors"
 
@@ -41,8 +43,8 @@ def represent(row: AnyRow) -> dict[str, Any]:
 async def list_authors(
     session: AsyncSession, codec: CursorCodec, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
-    rows, next_cursor = await slug_keyset_page(
-        codec, CURSOR, cursor, limit, lambda after, n: repository.page(session, after, n)
+    rows, next_cursor = await keyset_page(
+        codec, CURSOR, cursor, limit, partial(repository.page, session), BY_SLUG
     )
     return [represent(row) for row in rows], next_cursor
 
@@ -114,13 +116,9 @@ async def update_author(
 
 
 async def delete_author(session: AsyncSession, actor: Principal, author: Author) -> None:
-    """The byline goes, and with it its links to articles. The links are deleted through the
-    ORM (not left to the foreign key's cascade) so the flush hook re-renders those articles'
-    cards without the byline."""
-    links = await repository.links(session, author.id)
-    for link in links:
-        await session.delete(link)
-    await session.flush()
+    """The byline goes, and with it its links to articles, whose cards are re-rendered
+    without it (``app.articles.listing.detach``)."""
+    articles = await detach(session, ArticleAuthor.author_id, author.id)
     await session.delete(author)
     await session.flush()
     record(
@@ -129,7 +127,7 @@ async def delete_author(session: AsyncSession, actor: Principal, author: Author)
         "author.delete",
         "author",
         author.id,
-        {"slug": author.slug, "articles": len(links)},
+        {"slug": author.slug, "articles": articles},
     )
 
 

@@ -61,34 +61,29 @@ class CursorCodec:
         return values[1:]
 
 
-async def id_keyset_page(
+def BY_ID(row: Any) -> Any:
+    return row.id
+
+
+def BY_SLUG(row: Any) -> Any:
+    return row.slug
+
+
+async def keyset_page(
     codec: CursorCodec,
     kind: str,
     cursor: str | None,
     limit: int,
-    fetch: Callable[[int | None, int], Awaitable[Sequence[Any]]],
-    key: Callable[[Any], int] = lambda row: int(row.id),
+    fetch: Callable[[Any, int], Awaitable[Sequence[Any]]],
+    key: Callable[[Any], Any],
 ) -> tuple[Sequence[Any], str | None]:
-    """A page of rows ordered by a unique integer ``key`` (ids, revision numbers), in
-    whichever direction ``fetch`` orders them: it gets the last key seen and a row count."""
-    last = int(codec.decode(kind, cursor)[0]) if cursor else None
-    rows = await fetch(last, limit + 1)
-    next_cursor = codec.encode(kind, [key(rows[limit - 1])]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
-
-
-async def slug_keyset_page(
-    codec: CursorCodec,
-    kind: str,
-    cursor: str | None,
-    limit: int,
-    fetch: Callable[[str | None, int], Awaitable[Sequence[Any]]],
-) -> tuple[Sequence[Any], str | None]:
-    """A page of rows ordered by their unique ``slug``: fetches one extra row to know whether
-    a next page exists."""
-    after = str(codec.decode(kind, cursor)[0]) if cursor else None
+    """A page of rows ordered by a unique ``key`` (a slug, an id, a revision number), in
+    whichever direction ``fetch`` orders them: it gets the last key seen (None for the first
+    page) and a row count, one more than the page, to know whether a next page exists. The
+    key travels in the signed cursor as it was, string or number."""
+    after = codec.decode(kind, cursor)[0] if cursor else None
     rows = await fetch(after, limit + 1)
-    next_cursor = codec.encode(kind, [rows[limit - 1].slug]) if len(rows) > limit else None
+    next_cursor = codec.encode(kind, [key(rows[limit - 1])]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 

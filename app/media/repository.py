@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import Viewer, visible_articles
@@ -30,16 +30,21 @@ MEDIA_COLUMNS = (
 MEDIA_KEYS = tuple(column.key for column in MEDIA_COLUMNS)
 
 
+def shown_by(articles: ColumnElement[bool]) -> Any:
+    """Media an article matching ``articles`` shows (featured or attached)."""
+    return or_(
+        exists().where(Article.featured_media_id == Media.id, articles),
+        exists().where(
+            ArticleMedia.media_id == Media.id, Article.id == ArticleMedia.article_id, articles
+        ),
+    )
+
+
 def is_public_media(viewer: Viewer, now: datetime) -> Any:
     """A media item is public once something public shows it: a visible article (featured or
     attached) or a byline's avatar. Uploads waiting in drafts stay private."""
-    visible = visible_articles(viewer, now)
     return or_(
-        exists().where(Article.featured_media_id == Media.id, visible),
-        exists().where(
-            ArticleMedia.media_id == Media.id, Article.id == ArticleMedia.article_id, visible
-        ),
-        exists().where(Author.avatar_media_id == Media.id),
+        shown_by(visible_articles(viewer, now)), exists().where(Author.avatar_media_id == Media.id)
     )
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.database import AnyRow, fetch_all, fetch_one_or_none
-from app.models import ArticleTag, Tag
+from app.models import Tag
 
 _COLUMNS = (Tag.id, Tag.slug, Tag.name, Tag.language)
 
@@ -34,7 +34,3 @@ async def lock(session: AsyncSession, slug: str) -> Tag | None:
     )
     tag: Tag | None = await session.scalar(query)
     return tag
-
-
-async def links(session: AsyncSession, tag_id: int) -> Sequence[ArticleTag]:
-    return (await session.scalars(select(ArticleTag).where(ArticleTag.tag_id == tag_id))).all()

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.articles.listing import detach
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.core.database import AnyRow
 from app.core.errors import NotFound
-from app.core.pagination import CursorCodec, slug_keyset_page
+from app.core.pagination import BY_SLUG, CursorCodec, keyset_page
 from app.core.slugs import claim_slug, unique_slug
 from app.core.text import direction_of
-from app.models import Tag
+from app.models import ArticleTag, Tag
 from app.tags import repository
 from app.tags.schemas import TagCreate, TagUpdate
 
@@ -32,8 +34,8 @@ def represent(row: AnyRow) -> dict[str, Any]:
 async def list_tags(
     session: AsyncSession, codec: CursorCodec, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
-    rows, next_cursor = await slug_keyset_page(
-        codec, CURSOR, cursor, limit, lambda after, n: repository.page(session, after, n)
+    rows, next_cursor = await keyset_page(
+        codec, CURSOR, cursor, limit, partial(repository.page, session), BY_SLUG
     )
     return [represent(row) for row in rows], next_cursor
 
@@ -92,13 +94,9 @@ async def update_tag(
 
 
 async def delete_tag(session: AsyncSession, actor: Principal, tag: Tag) -> None:
-    """The tag goes, and with it its links to articles. The links are deleted through the ORM
-    (not left to the foreign key's cascade) so the flush hook re-renders those articles'
-    cards without the tag."""
-    links = await repository.links(session, tag.id)
-    for link in links:
-        await session.delete(link)
-    await session.flush()
+    """The tag goes, and with it its links to articles, whose cards are re-rendered without
+    it (``app.articles.listing.detach``)."""
+    articles = await detach(session, ArticleTag.tag_id, tag.id)
     await session.delete(tag)
     await session.flush()
-    record(session, actor, "tag.delete", "tag", tag.id, {"slug": tag.slug, "articles": len(links)})
+    record(session, actor, "tag.delete", "tag", tag.id, {"slug": tag.slug, "articles": articles})

@@ -11,7 +11,7 @@ from app.core.database import PrimaryReadSession, WriteSession
 from app.core.errors import problem_responses
 from app.core.http import CodecDep, IdPath
 from app.core.idempotency import IdempotencyDep
-from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, id_keyset_page
+from app.core.pagination import BY_ID, DEFAULT_LIMIT, Cursor, Limit, keyset_page
 from app.core.responses import created, private_json, private_page
 from app.users import service
 from app.users.schemas import UserCreate, UserList, UserRead, UserUpdate
@@ -34,8 +34,8 @@ async def list_users(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    users, next_cursor = await id_keyset_page(
-        codec, CURSOR_KIND, cursor, limit, partial(service.list_users, session)
+    users, next_cursor = await keyset_page(
+        codec, CURSOR_KIND, cursor, limit, partial(service.list_users, session), BY_ID
     )
     return private_page(request, [service.represent(user) for user in users], next_cursor)
 
