@@ -29,7 +29,11 @@ from app.core.public import RequestSessionsMiddleware
 from app.core.revision import advance_clock_when_due, clock_task, install_revision_hooks
 from app.core.settings import Settings, get_settings
 from app.home.router import router as home_router
+from app.media.editing import MediaServices
+from app.media.processing import ProcessingOptions
+from app.media.processor import MediaProcessor
 from app.media.router import router as media_router
+from app.media.storage import storage_from_settings
 from app.ops.router import router as ops_router
 from app.tags.router import router as tags_router
 from app.ticker.router import router as ticker_router
@@ -91,6 +95,18 @@ async def _purge_idempotency(db: Database) -> None:
 CLOCK_JOBS = (_advance_clock, _publish_scheduled, _purge_idempotency)
 
 
+def media_services(settings: Settings) -> MediaServices:
+    """Storage and the image-processing pool, from the settings."""
+    options = ProcessingOptions(
+        widths=settings.rendition_widths, max_pixels=settings.media_max_pixels
+    )
+    return MediaServices(
+        settings=settings,
+        storage=storage_from_settings(settings),
+        processor=MediaProcessor(settings.media_processes, options),
+    )
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The app. ``database`` lets the tests hand in engines bound to their own transaction."""
     settings = settings or get_settings()
@@ -109,7 +125,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Everything loaded so far lives as long as the process: keep it out of the cyclic
         # collector's way, so collections stay short under load.
         gc.freeze()
+        media = app.state.media = media_services(settings)
         async with AsyncExitStack() as stack:
+            stack.push_async_callback(media.storage.close)
+            stack.callback(media.processor.close)
             if settings.content_clock_seconds > 0:
                 await stack.enter_async_context(
                     clock_task(db, settings.content_clock_seconds, CLOCK_JOBS)

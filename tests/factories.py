@@ -105,6 +105,7 @@ async def youtube(session: AsyncSession) -> Media:
             "embed_url": "https://www.youtube-nocookie.com/embed/8IqWBHMtgyI?start=33",
             "thumbnail_url": "https://i.ytimg.com/vi/8IqWBHMtgyI/hqdefault.jpg",
             "source_url": "https://www.youtube.com/watch?time_continue=33&v=8IqWBHMtgyI",
+            "kind": "video",
         },
     )
     session.add(row)

@@ -27,6 +27,7 @@ from app.audit.service import record
 from app.auth.principal import Principal
 from app.core.database import AnyRow, fetch_all, fetch_one_or_none
 from app.core.errors import (
+    AltTextRequired,
     Conflict,
     Forbidden,
     InvalidParameter,
@@ -34,8 +35,10 @@ from app.core.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from app.core.settings import get_settings
 from app.core.slugs import claim_slug, unique_slug
 from app.core.text import rfc3339
+from app.media.editing import LIVE_STATUSES, images_missing_alt_text
 from app.media.repository import is_public_media, shown_by
 from app.models import (
     Article,
@@ -257,6 +260,8 @@ async def _save_changes(
         return []
     article.updated_at = utcnow()  # the row changes, so the version moves even for links
     await session.flush()
+    if {"media", "featured_media_id"} & set(changed):
+        await check_alt_text(session, article)
     await save_revision(session, actor, article, {**after, "version": article.version})
     record(session, actor, action, "article", article.id, {"changed": changed, **(details or {})})
     return changed
@@ -334,6 +339,7 @@ async def _apply(
             "media item",
             *_media_reachable(actor),
         )
+        await _check_roles(session, values["media"])
         article.media_links = [
             ArticleMedia(
                 media_id=link["media_id"],
@@ -344,6 +350,44 @@ async def _apply(
             )
             for index, link in enumerate(values["media"])
         ]
+
+
+async def _check_roles(session: AsyncSession, links: Sequence[dict[str, Any]]) -> None:
+    """A ``video`` attachment is a video: an uploaded one or a video embed."""
+    wanted = {link["media_id"] for link in links if link["role"] == "video"}
+    if not wanted:
+        return
+    rows = await session.execute(
+        select(Media.id, Media.kind, Media.embed).where(Media.id.in_(wanted))
+    )
+    playable = {
+        row.id
+        for row in rows
+        if row.kind == "video" or (row.kind == "embed" and (row.embed or {}).get("kind") == "video")
+    }
+    for index, link in enumerate(links):
+        if link["role"] == "video" and link["media_id"] not in playable:
+            raise InvalidParameter(
+                ["body", "media", index, "role"],
+                f"Media item {link['media_id']} is not a video or a video embed.",
+            )
+
+
+async def check_alt_text(session: AsyncSession, article: Article) -> None:
+    """With ``KHABAR_REQUIRE_ALT_TEXT``, a live article's images must all have alt text."""
+    if not get_settings().require_alt_text or article.status not in LIVE_STATUSES:
+        return
+    missing = await images_missing_alt_text(session, article.id)
+    if missing:
+        raise AltTextRequired(
+            f"This newsroom requires alt text on published images; media items "
+            f"{', '.join(map(str, missing))} have none. Set it with PATCH /v1/media/{{id}}.",
+            errors=[
+                {"loc": ["media", media_id, "alt_text"], "msg": "An image needs alt text."}
+                for media_id in missing
+            ],
+            media_ids=missing,
+        )
 
 
 def _relink(links: list[Any], model: type[Any], key: str, ids: Sequence[int]) -> None:
@@ -388,12 +432,16 @@ def _articles_reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
 
 
 def _media_reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
-    """What a caller may attach: editors any media; writers what the public sees and what
-    their own articles already show."""
+    """What a caller may attach: editors any media; writers their own uploads, what the
+    public sees and what their own articles already show."""
     if actor.is_editor:
         return ()
     return (
-        or_(is_public_media(PUBLIC, utcnow()), shown_by(Article.created_by_id == actor.user_id)),
+        or_(
+            Media.created_by_id == actor.user_id,
+            is_public_media(PUBLIC, utcnow()),
+            shown_by(Article.created_by_id == actor.user_id),
+        ),
     )
 
 

@@ -130,6 +130,9 @@ async def _saved(
 ) -> None:
     article.updated_at = utcnow()
     await session.flush()
+    if action in ("publish", "schedule", "restore") and actor.is_user:
+        # Checked when a person publishes; the clock publishing a schedule does not refuse.
+        await editing.check_alt_text(session, article)
     await editing.save_revision(session, actor, article)
     record(
         session,

@@ -87,6 +87,24 @@ class Conflict(KhabarError):
     title = "Conflict"
 
 
+class PayloadTooLarge(KhabarError):
+    status = 413
+    code = "payload-too-large"
+    title = "Payload too large"
+
+
+class UnsupportedMediaType(KhabarError):
+    status = 415
+    code = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+class AltTextRequired(KhabarError):
+    status = 422
+    code = "alt-text-required"
+    title = "Images need alt text"
+
+
 class Unauthorized(KhabarError):
     """No credentials, or credentials that are not (or no longer) valid."""
 

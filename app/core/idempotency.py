@@ -17,9 +17,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from app.auth.dependencies import AuthenticatedDep
+from app.auth.principal import Principal
 from app.core.database import WriteSession
 from app.core.errors import KhabarError
 from app.models import IdempotencyRecord
@@ -64,7 +66,8 @@ class Idempotency:
         return response
 
 
-def _fingerprint(request: Request, body: bytes) -> str:
+def fingerprint(request: Request, body: bytes) -> str:
+    """What "the same request" means: method, path, query and the body (or its digest)."""
     digest = hashlib.sha256()
     for part in (request.method, request.url.path, request.url.query):
         digest.update(part.encode() + b"\x00")
@@ -72,49 +75,69 @@ def _fingerprint(request: Request, body: bytes) -> str:
     return digest.hexdigest()
 
 
-async def _idempotency(
-    request: Request,
-    principal: AuthenticatedDep,
-    session: WriteSession,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            min_length=1,
-            max_length=255,
-            description="Replays the first response to the same key and body for 24 hours.",
-        ),
-    ] = None,
-) -> Idempotency:
-    if idempotency_key is None:
-        return Idempotency(None)
-    fingerprint = _fingerprint(request, await request.body())
-    who = principal.actor
-    now = utcnow()
-    await session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.principal == who,
-            IdempotencyRecord.key == idempotency_key,
-            IdempotencyRecord.created_at < now - RETENTION,
-        )
-    )
+#: The ``Idempotency-Key`` request header.
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Replays the first response to the same key and body for 24 hours.",
+    ),
+]
+
+
+async def replay_if_seen(session: AsyncSession, who: str, key: str, request_hash: str) -> None:
+    """Raise ``Replay`` when this caller used ``key`` for the same request in the last 24
+    hours; 422 when it used it for another."""
     existing = await session.scalar(
         select(IdempotencyRecord).where(
-            IdempotencyRecord.principal == who, IdempotencyRecord.key == idempotency_key
+            IdempotencyRecord.principal == who,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.created_at >= utcnow() - RETENTION,
         )
     )
     if existing is not None:
-        if existing.request_hash != fingerprint:
+        if existing.request_hash != request_hash:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was used with a different request in the last 24 hours; "
                 "use a new key for a new request."
             )
         raise Replay(existing)
-    record = IdempotencyRecord(
-        principal=who, key=idempotency_key, request_hash=fingerprint, created_at=now
+
+
+async def begin_idempotent(
+    session: AsyncSession, principal: Principal, key: str | None, request_hash: str
+) -> Idempotency:
+    """In the write's own transaction: replay a seen key, or record this one."""
+    if key is None:
+        return Idempotency(None)
+    who = principal.actor
+    now = utcnow()
+    await session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.principal == who,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.created_at < now - RETENTION,
+        )
     )
+    await replay_if_seen(session, who, key, request_hash)
+    record = IdempotencyRecord(principal=who, key=key, request_hash=request_hash, created_at=now)
     session.add(record)
     await session.flush()
     return Idempotency(record)
+
+
+async def _idempotency(
+    request: Request,
+    principal: AuthenticatedDep,
+    session: WriteSession,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Idempotency:
+    if idempotency_key is None:
+        return Idempotency(None)
+    request_hash = fingerprint(request, await request.body())
+    return await begin_idempotent(session, principal, idempotency_key, request_hash)
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(_idempotency)]

@@ -9,7 +9,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: Event streams must reach the client as they are written: never compressed.
-UNCOMPRESSED_PATHS = [r"/stream$", r"/ws$"]
+#: Event streams, and stored media (already compressed: JPEG, WebP, MP4…).
+UNCOMPRESSED_PATHS = [r"/stream$", r"/ws$", r"^/media/"]
 COMPRESS_MIN_BYTES = 1024
 
 

@@ -36,6 +36,35 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8000"
     #: A CDN in front of media storage; defaults to ``{public_url}{media_url_path}``.
     media_base_url: str | None = None
+    #: Where media is stored: ``local`` (``media_dir``, served at ``media_url_path``) or ``s3``
+    #: (any S3-compatible object store, ``s3_*`` below).
+    media_storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    #: The store's API endpoint; unset for AWS itself.
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    #: A key prefix inside the bucket, e.g. ``media/``.
+    s3_prefix: str = ""
+    #: Where clients fetch stored objects; defaults to ``{s3_endpoint_url}/{s3_bucket}/{prefix}``.
+    #: ``media_base_url`` (a CDN) wins over both.
+    s3_public_url: str | None = None
+    #: Upload limits per kind, in megabytes: beyond them an upload answers 413 as it streams.
+    media_max_image_mb: int = Field(default=25, ge=1)
+    media_max_video_mb: int = Field(default=500, ge=1)
+    media_max_audio_mb: int = Field(default=100, ge=1)
+    media_max_document_mb: int = Field(default=50, ge=1)
+    #: Images with more pixels than this are refused (decompression bombs).
+    media_max_pixels: int = Field(default=50_000_000, ge=1)
+    #: Rendition widths, comma-separated; an image is never upscaled.
+    media_rendition_widths: str = "320,640,1024,1600"
+    #: Processes that decode and render images, off the event loop.
+    media_processes: int = Field(default=2, ge=1, le=64)
+    #: Where uploads stream to before they are stored; defaults to ``{media_dir}/../incoming``.
+    upload_tmp_dir: Path | None = None
+    #: Refuse to publish an article whose images have no ``alt_text``.
+    require_alt_text: bool = False
     #: Canonical article path under ``site_url``.
     article_path: str = "/news/{id}/{slug}"
     #: The collection whose articles lead the home feed's ``top``.
@@ -79,6 +108,16 @@ class Settings(BaseSettings):
                     "KHABAR_SECRET_KEY must be set to a random value of 32+ characters "
                     "when KHABAR_ENV=production"
                 )
+        if self.media_storage == "s3" and not self.s3_bucket:
+            raise ValueError("KHABAR_S3_BUCKET must be set when KHABAR_MEDIA_STORAGE=s3")
+        try:
+            widths = self.rendition_widths
+        except ValueError:
+            widths = ()
+        if not widths or min(widths) < 16 or max(widths) > 8192:
+            raise ValueError(
+                "KHABAR_MEDIA_RENDITION_WIDTHS must be comma-separated widths from 16 to 8192"
+            )
         for name in ("login_rate_limit_client", "login_rate_limit_username"):
             try:
                 parse_limit(getattr(self, name))
@@ -102,8 +141,42 @@ class Settings(BaseSettings):
 
     @property
     def media_base(self) -> str:
-        base = self.media_base_url or self.public_url.rstrip("/") + self.media_url_path
+        """The base of every media URL: a CDN when set, else the object store's public URL,
+        else this API's own ``/media``."""
+        if self.media_base_url:
+            base = self.media_base_url
+        elif self.media_storage == "s3":
+            base = self.s3_public_url or self._s3_object_base()
+        else:
+            base = self.public_url.rstrip("/") + self.media_url_path
         return base.rstrip("/")
+
+    def _s3_object_base(self) -> str:
+        if self.s3_endpoint_url:
+            bucket = f"{self.s3_endpoint_url.rstrip('/')}/{self.s3_bucket}"
+        else:
+            bucket = f"https://{self.s3_bucket}.s3.{self.s3_region}.amazonaws.com"
+        prefix = self.s3_prefix.strip("/")
+        return f"{bucket}/{prefix}" if prefix else bucket
+
+    @property
+    def rendition_widths(self) -> tuple[int, ...]:
+        return tuple(sorted({int(part) for part in self.media_rendition_widths.split(",")}))
+
+    @property
+    def upload_limits(self) -> dict[str, int]:
+        """The most bytes an upload of each kind may have."""
+        megabyte = 1024 * 1024
+        return {
+            "image": self.media_max_image_mb * megabyte,
+            "video": self.media_max_video_mb * megabyte,
+            "audio": self.media_max_audio_mb * megabyte,
+            "document": self.media_max_document_mb * megabyte,
+        }
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.upload_tmp_dir or self.media_dir.parent / "incoming"
 
 
 def _install_secret(path: Path) -> str:

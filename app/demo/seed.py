@@ -34,6 +34,7 @@ from app.core.text import slugify
 from app.demo import content
 from app.demo.content import BEATS, BYLINES, HOUSE, Beat, Byline, Figure
 from app.demo.images import ImageSpec, StoredImage, demo_specs, make_demo_images
+from app.media.embeds import parse_embed
 from app.models import (
     Article,
     ArticleAuthor,
@@ -55,14 +56,10 @@ from app.models.ticker import TICKER_PRIORITIES
 DEMO_SEED = 20261128
 BULK_SEED = 3_000_000
 
-YOUTUBE_EMBED: dict[str, Any] = {
-    "provider": "youtube",
-    "external_id": "8IqWBHMtgyI",
-    "start_seconds": 33,
-    "embed_url": "https://www.youtube-nocookie.com/embed/8IqWBHMtgyI?start=33",
-    "thumbnail_url": "https://i.ytimg.com/vi/8IqWBHMtgyI/hqdefault.jpg",
-    "source_url": "https://www.youtube.com/watch?v=8IqWBHMtgyI&t=33s",
-}
+#: The demo's video: the API contract's own example link, parsed as an editor's paste is.
+YOUTUBE_EMBED: dict[str, Any] = parse_embed(
+    "https://www.youtube.com/watch?time_continue=33&v=8IqWBHMtgyI"
+).as_json()
 
 
 class DemoNotSeeded(RuntimeError):

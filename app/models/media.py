@@ -29,6 +29,8 @@ class Media(TimestampMixin, Base):
     storage_key: Mapped[str | None] = mapped_column(String(500))
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     byte_size: Mapped[int | None]
+    #: The uploader's file name (a base name), for the newsroom's library; never a storage path.
+    original_filename: Mapped[str | None] = mapped_column(String(255))
     width: Mapped[int | None]
     height: Mapped[int | None]
     duration_seconds: Mapped[float | None]
