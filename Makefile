@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench bench-writes lint typecheck clean install
+.PHONY: run test bench bench-writes bench-media lint typecheck clean install
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,12 +23,18 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
 
-## Throughput against the ceiling app, then the write benchmark (see bench/README.md).
+## Throughput against the ceiling app, then the write and media benchmarks (bench/README.md).
 ## Installs wrk when missing.
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	PYTHON=$(abspath $(BIN)/python) bash bench/run.sh
 	PYTHON=$(abspath $(BIN)/python) bash bench/writes.sh
+	$(BIN)/python bench/media.py
+
+## Only the media benchmark: 4000×3000 JPEG uploads, renditions/s, reads beside them, RSS.
+bench-media: $(INSTALLED)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/media.py
 
 ## Only the write benchmark: 8 writers on SQLite and on PostgreSQL, reads beside them.
 bench-writes: $(INSTALLED)

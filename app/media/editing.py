@@ -65,8 +65,7 @@ def storage_prefix(content_hash: str) -> str:
 
 
 def stored_keys(media: Media) -> list[str]:
-    """Every stored file of an item, the original last: a deletion interrupted half-way
-    leaves the original, so the item still looks stored and is deleted again, not reused."""
+    """Every stored file of an item, the original last, as an upload stores them."""
     keys = [rendition["key"] for rendition in (media.renditions or {}).values()]
     if media.storage_key:
         keys.append(media.storage_key)

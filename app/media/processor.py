@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -28,6 +29,13 @@ from app.media.processing import (
 
 #: A process is replaced after this many files, so nothing it leaks can accumulate.
 TASKS_PER_PROCESS = 200
+#: Pool processes run at this nice level: where they share a core with the worker, the event
+#: loop serving requests gets the CPU first and renditions take the rest.
+NICENESS = 10
+
+
+def _yield_to_requests() -> None:
+    os.nice(NICENESS)
 
 
 class ProcessingUnavailable(KhabarError):
@@ -51,6 +59,7 @@ class MediaProcessor:
                 max_workers=self.processes,
                 mp_context=context,
                 max_tasks_per_child=TASKS_PER_PROCESS,
+                initializer=_yield_to_requests,
             )
         return self._executor
 
@@ -68,12 +77,13 @@ class MediaProcessor:
             raise InvalidParameter(["body", "file"], str(refused)) from None
         except BrokenProcessPool:
             # A process died (out of memory, killed): start a fresh pool for the next upload.
-            self.close()
+            self.close(wait=False)
             raise ProcessingUnavailable(
                 "Media processing was interrupted; send the upload again."
             ) from None
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the pool: queued work is cancelled, running work finishes (``wait``)."""
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None
