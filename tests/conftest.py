@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from sqlalchemy.ext.asyncio import (  # noqa: E402
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
+    create_async_engine,
 )
 
 from app.categories.service import forget_cached_trees  # noqa: E402
@@ -172,3 +174,47 @@ def count_queries(engine: AsyncEngine) -> Iterator[QueryCounter]:
     event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
     yield counter
     event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
+
+
+# Real concurrency: a database of the test's own, which its connections really share (the
+# shared rolled-back transaction above cannot run two statements at once on PostgreSQL).
+
+
+@pytest.fixture
+async def own_database(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A fresh, migrated database that this test's connections really share."""
+    name = f"khabar_race_{uuid.uuid4().hex[:8]}"
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{_TMP / (name + '.db')}"
+    else:
+        server: str = request.getfixturevalue("postgres_url")
+        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        await admin.dispose()
+        url = server.rsplit("/", 1)[0] + "/" + name
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade_connection)
+    await engine.dispose()
+    yield url
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (_TMP / f"{name}.db{suffix}").unlink(missing_ok=True)
+    else:
+        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        await admin.dispose()
+
+
+@pytest.fixture
+async def racing_app(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    settings = get_settings().model_copy(update={"database_url": own_database})
+    database = Database.from_settings(settings)
+    app = create_app(settings, database)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://api.example") as c:
+            yield c, database
+    await database.dispose()

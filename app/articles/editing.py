@@ -39,6 +39,7 @@ from app.core.settings import get_settings
 from app.core.slugs import claim_slug, unique_slug
 from app.core.text import rfc3339
 from app.media.editing import LIVE_STATUSES, images_missing_alt_text
+from app.media.embeds import embed_kind
 from app.media.repository import is_public_media, shown_by
 from app.models import (
     Article,
@@ -363,7 +364,7 @@ async def _check_roles(session: AsyncSession, links: Sequence[dict[str, Any]]) -
     playable = {
         row.id
         for row in rows
-        if row.kind == "video" or (row.kind == "embed" and (row.embed or {}).get("kind") == "video")
+        if row.kind == "video" or (row.kind == "embed" and embed_kind(row.embed or {}) == "video")
     }
     for index, link in enumerate(links):
         if link["role"] == "video" and link["media_id"] not in playable:

@@ -15,7 +15,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -259,6 +259,25 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     )
 
 
+#: SQLSTATEs of a transaction the database gave up on so another could go on: retrying it works.
+_RETRYABLE_STATES = frozenset({"40001", "40P01"})
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    origin = getattr(exc, "orig", None)
+    for candidate in (origin, getattr(origin, "__cause__", None)):
+        state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if state:
+            return str(state)
+    return None
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    if _sqlstate(exc) in _RETRYABLE_STATES:
+        return await _database_unavailable(request, exc)
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(500, detail="An unexpected error occurred; it has been logged.")
@@ -271,6 +290,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, _stale_data)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

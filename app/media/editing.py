@@ -5,10 +5,12 @@ stored files and their metadata with the items that have them, and is not proces
 Each media item is a row of its own, with its own caption, credit and alt text.
 
 Stored files and rows stay consistent under concurrency because every step that decides
-whether files of a content hash exist runs under the content writers' lock
-(``lock_content``): an upload stores its files and inserts its row inside it, a deletion
-removes the row and, when no other item shares the files, the files inside it. An upload and a
-deletion of the same bytes therefore never interleave.
+whether files of a content hash exist holds that hash's lock (``lock_content_hash``): an upload
+stores its files and inserts its row inside it, a deletion removes the row and, when no other
+item shares the files, the files inside it. An upload and a deletion of the same bytes
+therefore never interleave, and storing a large file holds up no other write. (A deletion
+whose commit fails after its files went leaves an item without files: the database refusing
+a commit after accepting every statement is the one case not covered.)
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.articles.visibility import PUBLIC, visible_or_owned
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.core.database import Database
@@ -29,7 +32,7 @@ from app.core.errors import Conflict, Forbidden, InvalidParameter, NotFound
 from app.core.idempotency import begin_idempotent
 from app.core.responses import created
 from app.core.revision import lock_content
-from app.core.settings import Settings
+from app.core.settings import Settings, get_settings
 from app.core.text import rfc3339
 from app.media.embeds import EmbedError, parse_embed
 from app.media.processing import Processed
@@ -181,7 +184,7 @@ async def _store_files(
     await asyncio.gather(
         *(storage.save(f"{prefix}/{name}", out / name, mime) for name, mime in files)
     )
-    # The original last, the mirror of ``stored_keys``: present means complete.
+    # The original last, the order of ``stored_keys``.
     await storage.save(
         f"{prefix}/{processed.original_filename}",
         out / processed.original_filename,
@@ -205,11 +208,10 @@ async def create_from_upload(
     """Process (unless these bytes are stored already), store and record an upload; the 201
     is built and remembered for ``Idempotency-Key`` inside the write's transaction."""
     async with database.primary_read_sessions() as session:
-        template = await _sharing(session, upload.sha256)
-        shared = _shared_files(template) if template is not None else None
+        shared = await _sharing(session, upload.sha256) is not None
     processed: Processed | None = None
     while True:
-        if shared is None and processed is None:
+        if not shared and processed is None:
             processed = await services.processor.process(
                 upload.path, upload.directory / "out", upload.sniffed
             )
@@ -224,7 +226,16 @@ async def create_from_upload(
                 processed,
             )
         except _SharedFilesGone:
-            shared = None  # process it after all, and try once more
+            shared = False  # process it after all, and try once more
+
+
+async def lock_content_hash(session: AsyncSession, content_hash: str) -> None:
+    """Serialise the transactions that store or delete the files of these bytes. PostgreSQL:
+    a transaction-scoped advisory lock on the hash. SQLite: its write transactions already
+    run one at a time (``BEGIN IMMEDIATE``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(bytes.fromhex(content_hash[:16]), "big", signed=True)
+        await session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def _shared_files(media: Media) -> dict[str, Any]:
@@ -243,7 +254,9 @@ async def _insert_upload(
     prefix = storage_prefix(upload.sha256)
     async with database.write_sessions() as session, session.begin():
         remembered = await begin_idempotent(session, actor, *idempotency)
-        await lock_content(session)
+        # These bytes' lock, not every writer's: storing a large file holds up no other
+        # write (the content writers' lock comes with the row, at the flush below).
+        await lock_content_hash(session, upload.sha256)
         current = await _sharing(session, upload.sha256)
         if current is not None:
             files = _shared_files(current)
@@ -315,7 +328,15 @@ async def create_embed(session: AsyncSession, actor: Principal, data: EmbedCreat
 
 async def media_for_write(session: AsyncSession, actor: Principal, media_id: int) -> Media:
     """An item the caller may change, locked: editors any, writers their own uploads
-    (another's is 403 when the public can see it anyway, else 404)."""
+    (another's is 403 when the public can see it anyway, else 404).
+
+    Locks in the order every writer does: these bytes (``lock_content_hash``), the content
+    writers' lock, then the row (an article saved meanwhile holds the content lock before its
+    foreign keys take the row's KEY SHARE lock)."""
+    content_hash = await session.scalar(select(Media.content_hash).where(Media.id == media_id))
+    if content_hash:
+        await lock_content_hash(session, content_hash)
+    await lock_content(session)
     media = await session.scalar(
         select(Media)
         .where(Media.id == media_id)
@@ -335,27 +356,24 @@ async def media_for_write(session: AsyncSession, actor: Principal, media_id: int
 
 
 async def update_media(
-    session: AsyncSession,
-    services: MediaServices,
-    actor: Principal,
-    media: Media,
-    data: MediaUpdate,
+    session: AsyncSession, actor: Principal, media: Media, data: MediaUpdate
 ) -> None:
     changes = data.model_dump(
         exclude_unset=True, include={"caption", "credit", "alt_text", "language"}
     )
     if (
-        services.settings.require_alt_text
+        get_settings().require_alt_text
         and "alt_text" in changes
         and not changes["alt_text"]
         and media.kind == "image"
     ):
-        live = await articles_using(session, media.id, statuses=LIVE_STATUSES)
-        if live:
+        live = await articles_using(session, media.id, reader=actor, statuses=LIVE_STATUSES)
+        if live or await count_articles_using(session, media.id, statuses=LIVE_STATUSES):
+            named = ", ".join(str(a["id"]) for a in live) or "that you cannot see"
             raise InvalidParameter(
                 ["body", "alt_text"],
                 "Published or scheduled articles show this image, and this newsroom requires "
-                f"alt text on their images: articles {', '.join(str(a['id']) for a in live)}.",
+                f"alt text on their images: articles {named}.",
             )
     for name, value in changes.items():
         setattr(media, name, value)
@@ -375,35 +393,52 @@ async def articles_using(
     session: AsyncSession,
     media_id: int,
     *,
+    reader: Principal,
     statuses: tuple[str, ...] | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Articles (any status, archived ones included: they can be restored) that show the item."""
+    """Articles (any status, archived ones included: they can be restored) that show the item,
+    among those ``reader`` may know of (editors: all; writers: their own and public ones)."""
     query = select(Article.id, Article.title, Article.status).where(_uses(media_id))
+    if not reader.is_editor:
+        query = query.where(visible_or_owned(PUBLIC, reader.user_id, utcnow()))
     if statuses is not None:
         query = query.where(Article.status.in_(statuses))
     rows = (await session.execute(query.order_by(Article.id).limit(limit))).all()
     return [{"id": row.id, "title": row.title, "status": row.status} for row in rows]
 
 
+async def count_articles_using(
+    session: AsyncSession, media_id: int, *, statuses: tuple[str, ...] | None = None
+) -> int:
+    query = select(func.count()).select_from(Article).where(_uses(media_id))
+    if statuses is not None:
+        query = query.where(Article.status.in_(statuses))
+    return int(await session.scalar(query) or 0)
+
+
 async def delete_media(
     session: AsyncSession, services: MediaServices, actor: Principal, media: Media
 ) -> None:
-    """Delete an item nothing uses; its files go too when no other item shares them."""
-    await lock_content(session)
-    articles = await articles_using(session, media.id)
+    """Delete an item nothing uses; its files go too when no other item shares them
+    (``media_for_write`` holds the locks that keep a concurrent upload of the same bytes out)."""
+    articles = await articles_using(session, media.id, reader=actor)
     authors = (
         await session.execute(
             select(Author.slug, Author.name).where(Author.avatar_media_id == media.id)
         )
     ).all()
-    if articles or authors:
+    hidden = await count_articles_using(session, media.id) - len(articles)
+    if articles or authors or hidden:
         named = [f"article {a['id']} ({a['title']})" for a in articles]
         named += [f"byline {row.name}" for row in authors]
+        if hidden:
+            named.append(f"{hidden} article(s) you cannot see")
         raise Conflict(
             f"This media item is still used by {', '.join(named)}; detach it first.",
             articles=articles,
             authors=[{"slug": row.slug, "name": row.name} for row in authors],
+            other_articles=hidden,
         )
     keys = stored_keys(media)
     content_hash = media.content_hash

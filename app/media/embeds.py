@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 __all__ = ["MAX_URL_LENGTH", "Embed", "EmbedError", "parse_duration", "parse_embed"]
@@ -471,3 +472,12 @@ _HOSTS: dict[str, _Provider] = {
     **dict.fromkeys(["soundcloud.com", "www.soundcloud.com", "m.soundcloud.com"], _SOUNDCLOUD),
     "on.soundcloud.com": _Provider(_SOUNDCLOUD.name, _SOUNDCLOUD.forms, _soundcloud_short),
 }  # fmt: skip
+
+
+#: What each provider's links usually are, for embeds stored before ``kind`` was.
+_PROVIDER_KINDS = {"youtube": "video", "vimeo": "video", "tiktok": "video", "soundcloud": "audio"}
+
+
+def embed_kind(embed: dict[str, Any]) -> str:
+    """A stored embed's kind: ``video``, ``audio`` or ``post``."""
+    return str(embed.get("kind") or _PROVIDER_KINDS.get(embed.get("provider", ""), "post"))

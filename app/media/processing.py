@@ -22,6 +22,7 @@ Nothing is written to ``out_dir`` before the upload has been judged sound.
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import warnings
@@ -268,7 +269,10 @@ def process_file(
         return _process_image(source, out_dir, sniffed, options)
     duration = _CHECKS[sniffed.mime_type](source)
     original = f"original.{sniffed.extension}"
-    shutil.copyfile(source, out_dir / original)
+    try:
+        os.link(source, out_dir / original)  # stored as uploaded: no need to copy the bytes
+    except OSError:
+        shutil.copyfile(source, out_dir / original)
     return Processed(
         kind=sniffed.kind,
         mime_type=sniffed.mime_type,

@@ -110,7 +110,10 @@ async def upload_media(
             raise InvalidParameter(["body", *first["loc"]], first["msg"]) from None
         request_hash = fingerprint(
             request,
-            upload.sha256.encode() + orjson.dumps(upload.fields, option=orjson.OPT_SORT_KEYS),
+            orjson.dumps(
+                {"sha256": upload.sha256, "filename": upload.filename, **upload.fields},
+                option=orjson.OPT_SORT_KEYS,
+            ),
         )
         if idempotency_key is not None:
             # A retried upload is answered before it is processed again.
@@ -159,10 +162,10 @@ async def get_media(media_id: IdPath, read: PublicReadDep) -> Response:
     responses=problem_responses(401, 403, 404, 422),
 )
 async def update_media(
-    request: Request, media_id: IdPath, data: MediaUpdate, user: UserDep, session: WriteSession
+    media_id: IdPath, data: MediaUpdate, user: UserDep, session: WriteSession
 ) -> Response:
     media = await editing.media_for_write(session, user, media_id)
-    await editing.update_media(session, media_services(request), user, media, data)
+    await editing.update_media(session, user, media, data)
     return private_json(await editing.editorial_item(session, user, media_id))
 
 

@@ -56,7 +56,8 @@ class MediaStorage(Protocol):
     """Stores and removes files by key."""
 
     async def save(self, key: str, path: Path, content_type: str) -> None:
-        """Store the file at ``path`` under ``key`` (replacing nothing: same key, same bytes).
+        """Store the file at ``path`` under ``key``, replacing what is there (a key is derived
+        from the upload's bytes, so it is the same file made again).
         ``path`` may be moved away."""
 
     async def delete(self, keys: Sequence[str]) -> None:

@@ -209,9 +209,11 @@ class _FormReader:
 def _boundary(request: Request) -> bytes:
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
-    if content_type != b"multipart/form-data" or not boundary:
+    if content_type != b"multipart/form-data" or not boundary or len(boundary) > 70:
+        # RFC 2046: a boundary is 1 to 70 characters.
         raise UnsupportedMediaType(
-            "Upload with «Content-Type: multipart/form-data», the file in a part named «file»."
+            "Upload with «Content-Type: multipart/form-data» (a boundary of at most 70 "
+            "characters), the file in a part named «file»."
         )
     return boundary
 
@@ -231,7 +233,7 @@ async def receive_upload(
     directory = Path(tempfile.mkdtemp(prefix="upload-", dir=scratch))
     try:
         reader = _FormReader(limits, directory)
-        parser = MultipartParser(
+        parser = MultipartParser(  # the boundary's length is checked: this cannot refuse it
             boundary,
             {
                 "on_part_begin": reader.on_part_begin,
@@ -244,9 +246,16 @@ async def receive_upload(
                 "on_end": reader.on_end,
             },
         )
+        most = max(limits.values()) + _ENVELOPE_BYTES
+        received = 0
         try:
             async for chunk in request.stream():
+                received += len(chunk)
+                if received > most:
+                    raise PayloadTooLarge(f"Uploads may be at most {most // (1024 * 1024)} MB.")
                 parser.write(chunk)
+                if reader.finished:
+                    break  # anything after the closing boundary is not read
             parser.finalize()
         except MultipartParseError:
             raise InvalidParameter(["body"], "The multipart body is malformed.") from None

@@ -4,7 +4,6 @@ rolled-back transaction), real connections, requests racing on one event loop.""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -13,59 +12,17 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.articles.workflow import publish_scheduled
 from app.core.database import Database, make_engine
-from app.core.migrations import upgrade_connection
 from app.core.settings import get_settings
 from app.main import create_app
 from app.models import Article, ArticleRevision, AuditEntry, Category, User
 from app.models.base import utcnow
 from tests.accounts import bearer, user
-from tests.conftest import _TMP
 
 RACERS = 20
-
-
-@pytest.fixture
-async def own_database(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    """A fresh, migrated database that this test's connections really share."""
-    name = f"khabar_race_{uuid.uuid4().hex[:8]}"
-    if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{_TMP / (name + '.db')}"
-    else:
-        server: str = request.getfixturevalue("postgres_url")
-        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as connection:
-            await connection.exec_driver_sql(f"CREATE DATABASE {name}")
-        await admin.dispose()
-        url = server.rsplit("/", 1)[0] + "/" + name
-    engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(upgrade_connection)
-    await engine.dispose()
-    yield url
-    if backend == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            (_TMP / f"{name}.db{suffix}").unlink(missing_ok=True)
-    else:
-        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as connection:
-            await connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-        await admin.dispose()
-
-
-@pytest.fixture
-async def racing_app(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
-    settings = get_settings().model_copy(update={"database_url": own_database})
-    database = Database.from_settings(settings)
-    app = create_app(settings, database)
-    async with LifespanManager(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://api.example") as c:
-            yield c, database
-    await database.dispose()
 
 
 async def _newsroom(database: Database) -> tuple[dict[str, str], int]:

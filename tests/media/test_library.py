@@ -282,3 +282,23 @@ async def test_with_alt_text_required_publishing_images_without_it_is_422_listin
     )
     assert added.status_code == 422
     assert added.json()["media_ids"] == [another["id"]]
+
+
+async def test_a_writer_refused_a_deletion_is_not_told_of_drafts_it_cannot_see(
+    client: httpx.AsyncClient, staff: Staff, newsroom: Newsroom
+) -> None:
+    writer, editor = staff.headers(staff.writer), staff.headers(staff.editor)
+    mine = (await upload(client, writer, samples.png())).json()
+    secret = await _draft(
+        client, editor, newsroom, title="سر التحقيق", featured_media_id=mine["id"]
+    )
+    refused = await client.delete(f"/v1/media/{mine['id']}", headers=writer)
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["articles"] == []
+    assert problem["other_articles"] == 1
+    assert "سر التحقيق" not in refused.text
+    assert str(secret["id"]) not in problem["detail"]
+    # An editor is told which.
+    told = (await client.delete(f"/v1/media/{mine['id']}", headers=editor)).json()
+    assert [a["id"] for a in told["articles"]] == [secret["id"]]

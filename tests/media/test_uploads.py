@@ -376,3 +376,55 @@ async def test_a_store_that_refuses_the_files_is_503_and_records_nothing(
     assert response.status_code == 503
     assert response.headers["retry-after"] == "10"
     assert await database_state(session) == before
+
+
+async def test_a_boundary_longer_than_rfc_2046_allows_is_415(
+    client: httpx.AsyncClient, staff: Staff
+) -> None:
+    response = await client.post(
+        "/v1/media",
+        content=b"x",
+        headers={
+            **staff.headers(staff.editor),
+            "Content-Type": "multipart/form-data; boundary=" + "b" * 300,
+        },
+    )
+    assert response.status_code == 415
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_bytes_around_the_form_count_toward_the_limit(
+    app: FastAPI, client: httpx.AsyncClient, staff: Staff, session: AsyncSession
+) -> None:
+    """A preamble or epilogue cannot carry more than the form may: past the largest limit
+    the upload is 413 whatever part the bytes are in; what follows the closing boundary is
+    not read."""
+    services: MediaServices = app.state.media
+    small = services.settings.model_copy(
+        update={f"media_max_{kind}_mb": 1 for kind in ("image", "video", "audio", "document")}
+    )
+    app.state.media = MediaServices(small, services.storage, services.processor)
+    form = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
+        + samples.png()
+        + b"\r\n--b--\r\n"
+    )
+    headers = {**staff.headers(staff.editor), "Content-Type": "multipart/form-data; boundary=b"}
+
+    async def body(before: bytes, after: bytes) -> Any:
+        yield before
+        yield form
+        yield after
+
+    try:
+        preamble = await client.post(
+            "/v1/media", content=body(bytes(2 * 1024 * 1024), b""), headers=headers
+        )
+        epilogue = await client.post(
+            "/v1/media", content=body(b"", bytes(2 * 1024 * 1024)), headers=headers
+        )
+    finally:
+        app.state.media = services
+    assert preamble.status_code == 413
+    assert epilogue.status_code == 201, epilogue.text
+    assert await session.scalar(select(func.count()).select_from(Media)) == 1
