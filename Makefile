@@ -19,8 +19,10 @@ run: $(INSTALLED)
 	KHABAR_HOST=$${HOST:-$${KHABAR_HOST:-127.0.0.1}} KHABAR_PORT=$${PORT:-$${KHABAR_PORT:-8000}} \
 		$(BIN)/khabar start
 
-## The whole suite, on SQLite and on a throwaway PostgreSQL cluster the tests start.
+## The whole suite, on SQLite and on a throwaway PostgreSQL cluster the tests start; the
+## live-ticker tests also start redis-server (installed here when missing).
 test: $(INSTALLED)
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	$(BIN)/python -m pytest -q
 
 ## Throughput against the ceiling app, then the write and media benchmarks (bench/README.md).

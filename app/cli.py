@@ -100,6 +100,8 @@ def serve(
         proxy_headers=True,
         access_log=access_log,
         log_level=settings.log_level,
+        # Live streams end themselves on shutdown; this bounds anything else held open.
+        timeout_graceful_shutdown=10,
     )
 
 

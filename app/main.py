@@ -36,6 +36,9 @@ from app.media.router import router as media_router
 from app.media.storage import storage_from_settings
 from app.ops.router import router as ops_router
 from app.tags.router import router as tags_router
+from app.ticker import events as ticker_events
+from app.ticker.events import install_ticker_hooks
+from app.ticker.live import TickerHub, broker_from_url
 from app.ticker.router import router as ticker_router
 from app.users.router import router as users_router
 from app.users.service import ensure_admin
@@ -64,10 +67,11 @@ EXPOSED_HEADERS = [
 
 
 def install_model_hooks() -> None:
-    """Flush hooks that keep derived data in step with every ORM write: the content revision
-    and the listing rows and cards of articles."""
+    """Session hooks that keep derived data in step with every ORM write: the content
+    revision, the listing rows and cards of articles, and the live ticker's events."""
     install_revision_hooks()
     install_listing_hooks()
+    install_ticker_hooks()
 
 
 async def _advance_clock(db: Database) -> None:
@@ -78,21 +82,23 @@ async def _publish_scheduled(db: Database) -> None:
     await publish_scheduled(db.write_sessions, reader=db.primary_read_sessions)
 
 
-_IDEMPOTENCY_PURGE_SECONDS = 600.0
+_PURGE_SECONDS = 600.0
 _last_purge = [float("-inf")]
 
 
-async def _purge_idempotency(db: Database) -> None:
-    """Every ten minutes, not every tick: expired records are only garbage."""
-    if time.monotonic() - _last_purge[0] < _IDEMPOTENCY_PURGE_SECONDS:
+async def _purge_expired(db: Database) -> None:
+    """Every ten minutes, not every tick: expired idempotency records and ticker events
+    older than their replay window are only garbage."""
+    if time.monotonic() - _last_purge[0] < _PURGE_SECONDS:
         return
     _last_purge[0] = time.monotonic()
     async with db.write_sessions() as session, session.begin():
         await purge_expired(session)
+        await ticker_events.purge_expired(session)
 
 
 #: What the app's clock runs every tick (``KHABAR_CONTENT_CLOCK_SECONDS``).
-CLOCK_JOBS = (_advance_clock, _publish_scheduled, _purge_idempotency)
+CLOCK_JOBS = (_advance_clock, _publish_scheduled, _purge_expired)
 
 
 def media_services(settings: Settings) -> MediaServices:
@@ -124,11 +130,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await ensure_admin(db.write_engine, settings.admin_username, settings.admin_password)
         # Everything loaded so far lives as long as the process: keep it out of the cyclic
         # collector's way, so collections stay short under load.
+        # The live ticker's log catches up with the lines (after migrations, loads, a crash).
+        async with db.write_sessions() as session, session.begin():
+            await ticker_events.announce_now(session)
         gc.freeze()
         media = app.state.media = media_services(settings)
+        hub = app.state.ticker_hub = TickerHub(
+            db.primary_read_sessions,
+            broker_from_url(settings.redis_url),
+            poll_seconds=settings.ticker_poll_seconds,
+            heartbeat_seconds=settings.ticker_heartbeat_seconds,
+        )
         async with AsyncExitStack() as stack:
             stack.push_async_callback(media.storage.close)
             stack.callback(media.processor.close)
+            await hub.start()
+            stack.push_async_callback(hub.stop)
             if settings.content_clock_seconds > 0:
                 await stack.enter_async_context(
                     clock_task(db, settings.content_clock_seconds, CLOCK_JOBS)

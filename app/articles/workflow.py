@@ -30,6 +30,7 @@ from app.core.errors import Conflict
 from app.core.text import rfc3339
 from app.models import Article
 from app.models.base import utcnow
+from app.ticker.service import put_breaking_article
 
 #: action → the statuses it may be taken from.
 ACTIONS: dict[str, frozenset[str]] = {
@@ -133,6 +134,8 @@ async def _saved(
     if action in ("publish", "schedule", "restore") and actor.is_user:
         # Checked when a person publishes; the clock publishing a schedule does not refuse.
         await editing.check_alt_text(session, article)
+    if action == "publish" and article.is_breaking and article.status == "published":
+        await put_breaking_article(session, actor, article)
     await editing.save_revision(session, actor, article)
     record(
         session,

@@ -23,9 +23,10 @@ class Limit:
 
 class RateLimiter:
     def __init__(self, storage_url: str) -> None:
-        storage = storage_from_string(
-            storage_url if storage_url.startswith("async+") else "async+" + storage_url
-        )
+        url = storage_url if storage_url.startswith("async+") else "async+" + storage_url
+        # Redis through redis-py, the client the rest of the app uses.
+        options = {"implementation": "redispy"} if url.startswith("async+redis") else {}
+        storage = storage_from_string(url, **options)
         if not isinstance(storage, Storage):
             raise ValueError(f"{storage_url} is not an asynchronous rate-limit storage")
         self.storage = storage

@@ -24,7 +24,7 @@ class LoginLimiter:
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginLimiter:
         return cls(
-            limiter=RateLimiter(settings.rate_limit_storage_url),
+            limiter=RateLimiter(settings.rate_limit_storage),
             per_client=RateLimiter.limit(settings.login_rate_limit_client, "login-client"),
             per_username=RateLimiter.limit(settings.login_rate_limit_username, "login-username"),
         )

@@ -46,6 +46,8 @@ from app.ticker.visibility import ticker_visibility_changes
 log = logging.getLogger("khabar.revision")
 
 STATE_ID = 1
+#: Set on a session whose transaction moved the clock (``app.ticker.events`` reads it).
+CLOCK_ADVANCED = "khabar_clock_advanced"
 T = TypeVar("T")
 
 CONTENT_MODELS: tuple[type[Any], ...] = (
@@ -171,7 +173,11 @@ async def advance_clock(session: AsyncSession) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
+    advanced = bool(getattr(result, "rowcount", 0))
+    if advanced:
+        # What the public sees changed by the clock alone: the live ticker announces it.
+        session.info[CLOCK_ADVANCED] = True
+    return advanced
 
 
 async def advance_clock_when_due(revisions: RevisionSource, engine: AsyncEngine) -> bool:

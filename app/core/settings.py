@@ -89,8 +89,22 @@ class Settings(BaseSettings):
     #: Failed logins allowed per client address and per username (``limits`` notation).
     login_rate_limit_client: str = "20 per minute"
     login_rate_limit_username: str = "5 per 5 minutes"
-    #: Where rate-limit counters live: ``memory://`` (per process) or a shared store.
-    rate_limit_storage_url: str = "memory://"
+    #: Where rate-limit counters live: ``memory://`` (per process) or a shared store; unset,
+    #: Redis when ``redis_url`` is set, else per process.
+    rate_limit_storage_url: str | None = None
+    #: Redis (``redis://host:6379/0``): live ticker events reach every worker through its
+    #: pub/sub, and rate limits are shared when ``rate_limit_storage_url`` is not set.
+    redis_url: str | None = None
+    #: How often a worker looks in the ticker's event log for events no broker told it of (a
+    #: worker without Redis learns of other workers' events this way, and of all of them while
+    #: Redis is down).
+    ticker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    #: A comment line on every live stream at least this often, so proxies keep it open.
+    ticker_heartbeat_seconds: float = Field(default=10.0, gt=0, le=15)
+    #: The reconnection delay streams advise clients (``retry:``), in milliseconds.
+    ticker_retry_ms: int = Field(default=3000, ge=100)
+    #: Publishing an ``is_breaking`` article puts it on the ticker for this many hours.
+    breaking_ticker_hours: float = Field(default=6.0, gt=0)
     admin_username: str | None = None
     admin_password: str | None = None
     seed_demo: bool = True
@@ -126,6 +140,10 @@ class Settings(BaseSettings):
                     f"KHABAR_{name.upper()} is not a rate limit such as '5 per minute'"
                 ) from None
         return self
+
+    @property
+    def rate_limit_storage(self) -> str:
+        return self.rate_limit_storage_url or self.redis_url or "memory://"
 
     @property
     def is_sqlite(self) -> bool:

@@ -20,7 +20,7 @@ from app.models.idempotency import IdempotencyRecord
 from app.models.media import Media
 from app.models.revision import ArticleRevision
 from app.models.tag import Tag
-from app.models.ticker import TickerItem
+from app.models.ticker import TickerAnnounced, TickerEvent, TickerItem
 from app.models.user import User
 
 __all__ = [
@@ -43,6 +43,8 @@ __all__ = [
     "IdempotencyRecord",
     "Media",
     "Tag",
+    "TickerAnnounced",
+    "TickerEvent",
     "TickerItem",
     "User",
 ]

@@ -6,6 +6,7 @@ from starlette.responses import Response
 
 from app.core.caching import dump_json
 from app.core.database import get_database
+from app.ticker.live import TickerHub
 
 router = APIRouter(tags=["operations"])
 
@@ -24,6 +25,9 @@ async def readyz(request: Request) -> Response:
         checks["database"] = "ok"
     except Exception:
         checks["database"] = "unreachable"
+    if request.app.state.settings.redis_url:
+        hub: TickerHub = request.app.state.ticker_hub
+        checks["redis"] = "ok" if await hub.broker.ready() else "unreachable"
     ready = all(value == "ok" for value in checks.values())
     return Response(
         dump_json({"status": "ready" if ready else "unavailable", "checks": checks}),

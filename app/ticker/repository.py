@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.visibility import Viewer
@@ -71,3 +71,12 @@ async def lock(session: AsyncSession, item_id: int) -> TickerItem | None:
 
 async def article_exists(session: AsyncSession, article_id: int) -> bool:
     return await session.scalar(select(Article.id).where(Article.id == article_id)) is not None
+
+
+async def has_current_line(session: AsyncSession, article_id: int, now: datetime) -> bool:
+    """Whether a line for the article is on the ticker or still to come."""
+    query = select(TickerItem.id).where(
+        TickerItem.article_id == article_id,
+        or_(TickerItem.expires_at.is_(None), TickerItem.expires_at > now),
+    )
+    return await session.scalar(query.limit(1)) is not None

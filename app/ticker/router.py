@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+import anyio
+from fastapi import APIRouter, Depends, Header, Query, Request, WebSocket, WebSocketDisconnect
+from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.responses import Response
 
 from app.auth.dependencies import EditorDep
@@ -14,10 +18,33 @@ from app.core.public import PublicReadDep
 from app.core.responses import created, no_content, private_json
 from app.core.text import LANGUAGE_PATTERN
 from app.models.base import utcnow
+from app.models.ticker import TICKER_PRIORITIES
 from app.ticker import service
+from app.ticker.live import (
+    HEARTBEAT,
+    Filters,
+    LiveEvent,
+    TickerHub,
+    follow,
+    parse_last_event_id,
+)
 from app.ticker.schemas import TickerItemCreate, TickerItemRead, TickerItemUpdate, TickerRead
 
 router = APIRouter(prefix="/v1/ticker", tags=["ticker"])
+
+
+def _filters(
+    language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN, max_length=35)] = None,
+    priority: Annotated[
+        Literal["breaking", "urgent", "normal"],
+        Query(description="Lowest priority to include."),
+    ] = "normal",
+) -> Filters:
+    return Filters(language=language, max_rank=TICKER_PRIORITIES.index(priority))
+
+
+#: ``language`` and lowest ``priority``, for the ticker and its live streams alike.
+FiltersDep = Annotated[Filters, Depends(_filters)]
 
 
 @router.get(
@@ -26,16 +53,13 @@ router = APIRouter(prefix="/v1/ticker", tags=["ticker"])
     summary="The live breaking-news ticker, priority then newest first",
     responses=problem_responses(422),
 )
-async def get_ticker(
-    read: PublicReadDep,
-    language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN, max_length=35)] = None,
-    priority: Annotated[
-        Literal["breaking", "urgent", "normal"],
-        Query(description="Lowest priority to include."),
-    ] = "normal",
-) -> Response:
+async def get_ticker(read: PublicReadDep, filters: FiltersDep) -> Response:
     items = await service.live_ticker(
-        read.session, read.viewer, utcnow(), language=language, min_priority=priority
+        read.session,
+        read.viewer,
+        utcnow(),
+        language=filters.language,
+        min_priority=TICKER_PRIORITIES[filters.max_rank],
     )
     return read.cache.json(
         {"items": items}, surrogate_keys=["ticker", *(f"ticker-{item['id']}" for item in items)]
@@ -86,7 +110,87 @@ async def delete_ticker_item(item_id: IdPath, editor: EditorDep, session: WriteS
     return no_content()
 
 
-# Declared after every fixed path under /v1/ticker (a later ``/stream`` must come before it).
+# Live
+
+
+def _hub(request: Request | WebSocket) -> TickerHub:
+    hub: TickerHub = request.app.state.ticker_hub
+    return hub
+
+
+_HEARTBEAT = ServerSentEvent(comment="heartbeat")
+
+
+def _sse(event: LiveEvent) -> ServerSentEvent:
+    return ServerSentEvent(data=event.data, event=event.type, id=str(event.id))
+
+
+@router.get(
+    "/stream",
+    summary="The live ticker as Server-Sent Events",
+    description=(
+        "`ticker.created`, `ticker.updated` (data: the ticker item) and `ticker.deleted` "
+        '(data: `{"id"}`) as the public ticker changes, each with an increasing `id:`. '
+        "Send `Last-Event-ID` to receive what was missed (kept 24 hours); when it cannot be "
+        'honoured the stream starts with `ticker.reset` (data: `{"items"}`, the live '
+        "ticker). A comment heartbeat comes at least every 15 s."
+    ),
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {}}}, **problem_responses(422)},
+)
+async def stream_ticker(
+    request: Request,
+    filters: FiltersDep,
+    last_event_id: Annotated[str | None, Header(max_length=100)] = None,
+) -> EventSourceResponse:
+    settings = request.app.state.settings
+    live = follow(_hub(request), filters, parse_last_event_id(last_event_id))
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        yield ServerSentEvent(comment="khabar ticker", retry=settings.ticker_retry_ms)
+        async for event in live:
+            yield _HEARTBEAT if event.type == HEARTBEAT else _sse(event)
+
+    # ping=0: heartbeats come from the hub's one timer, not a task per connection.
+    return EventSourceResponse(events(), ping=0, headers={"Access-Control-Allow-Origin": "*"})
+
+
+@router.websocket("/ws")
+async def ticker_websocket(
+    websocket: WebSocket,
+    filters: FiltersDep,
+    last_event_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> None:
+    """The same events as ``/stream``, one JSON message each: ``{"id", "type", "data"}``
+    (``?last_event_id=`` resumes)."""
+    await websocket.accept()
+    live = follow(_hub(websocket), filters, parse_last_event_id(last_event_id))
+
+    async def send() -> None:
+        async for event in live:
+            if event.type == HEARTBEAT:
+                continue  # the server's WebSocket pings keep it alive
+            await websocket.send_text(
+                f'{{"id":{event.id},"type":"{event.type}","data":{event.data}}}'
+            )
+        await websocket.close(code=1012)  # the worker is stopping: reconnect elsewhere
+
+    async def receive() -> None:
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass  # clients have nothing to say; their messages are ignored
+
+    async with anyio.create_task_group() as tasks:
+        for job in (send, receive):
+            tasks.start_soon(_first_to_finish, job, tasks.cancel_scope)
+
+
+async def _first_to_finish(job: Callable[[], Awaitable[None]], scope: anyio.CancelScope) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        await job()
+    scope.cancel()
+
+
+# Declared after every fixed path under /v1/ticker.
 @router.get(
     "/{item_id}",
     response_model=TickerItemRead,

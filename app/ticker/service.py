@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,8 +10,9 @@ from app.audit.service import record
 from app.auth.principal import Principal
 from app.core.database import AnyRow
 from app.core.errors import InvalidParameter, NotFound
+from app.core.settings import get_settings
 from app.core.text import direction_of, rfc3339
-from app.models import TickerItem
+from app.models import Article, TickerItem
 from app.models.base import utcnow
 from app.models.ticker import TICKER_PRIORITIES
 from app.ticker import repository
@@ -116,6 +117,24 @@ async def delete_ticker_item(session: AsyncSession, actor: Principal, item: Tick
     await session.delete(item)
     await session.flush()
     record(session, actor, "ticker.delete", "ticker_item", item.id, {"text": item.text})
+
+
+async def put_breaking_article(session: AsyncSession, actor: Principal, article: Article) -> None:
+    """A just-published ``is_breaking`` article goes on the ticker as a breaking line for
+    ``KHABAR_BREAKING_TICKER_HOURS``, unless a line for it is already on."""
+    now = utcnow()
+    if await repository.has_current_line(session, article.id, now):
+        return
+    expires_at = now + timedelta(hours=get_settings().breaking_ticker_hours)
+    data = TickerItemCreate(
+        text=article.title,
+        article_id=article.id,
+        priority="breaking",
+        language=article.language,
+        starts_at=now,
+        expires_at=expires_at,
+    )
+    await create_ticker_item(session, actor, data)
 
 
 def _apply(item: TickerItem, values: dict[str, Any]) -> None:
