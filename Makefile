@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench bench-writes bench-media lint typecheck clean install
+.PHONY: run test bench bench-writes bench-media bench-ticker lint typecheck clean install
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,13 +25,19 @@ test: $(INSTALLED)
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	$(BIN)/python -m pytest -q
 
-## Throughput against the ceiling app, then the write and media benchmarks (bench/README.md).
+## Throughput against the ceiling app, then the write, media and ticker fan-out benchmarks
+## (bench/README.md).
 ## Installs wrk when missing.
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	PYTHON=$(abspath $(BIN)/python) bash bench/run.sh
 	PYTHON=$(abspath $(BIN)/python) bash bench/writes.sh
 	$(BIN)/python bench/media.py
+	$(BIN)/python bench/ticker.py
+
+## Only the live ticker's fan-out: 100, 1,000 and 5,000 stream clients on one worker.
+bench-ticker: $(INSTALLED)
+	$(BIN)/python bench/ticker.py
 
 ## Only the media benchmark: 4000×3000 JPEG uploads, renditions/s, reads beside them, RSS.
 bench-media: $(INSTALLED)

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import anyio
 import orjson
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,13 +47,27 @@ _BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class LiveEvent:
-    """One event as every transport sends it; ``data`` is the JSON, encoded once."""
+    """One event, and its bytes on the wire for each transport, made once for every client:
+    ``sse`` the Server-Sent Event, ``message`` the WebSocket message."""
 
     id: int
     type: str
     data: str
     language: str | None
     priority_rank: int
+    sse: bytes = b""
+    message: str = ""
+
+    @classmethod
+    def make(
+        cls, id: int, type: str, data: str, language: str | None = None, priority_rank: int = 0
+    ) -> LiveEvent:
+        if type == HEARTBEAT:
+            wire = b": heartbeat\r\n\r\n"
+        else:
+            wire = f"id: {id}\r\nevent: {type}\r\ndata: {data}\r\n\r\n".encode()
+        message = f'{{"id":{id},"type":"{type}","data":{data or "null"}}}'
+        return cls(id, type, data, language, priority_rank, wire, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +98,9 @@ class Subscription:
 
 
 def _live_event(row: Any) -> LiveEvent:
-    return LiveEvent(
-        id=int(row.id),
-        type=row.type,
-        data=orjson.dumps(row.data).decode(),
-        language=row.language,
-        priority_rank=int(row.priority_rank),
-    )
+    # orjson writes no line breaks, so the JSON is one ``data:`` line.
+    data = orjson.dumps(row.data).decode()
+    return LiveEvent.make(int(row.id), row.type, data, row.language, int(row.priority_rank))
 
 
 class Broker(Protocol):
@@ -212,12 +223,23 @@ class TickerHub:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self._closer: asyncio.Task[None] | None = None
+        #: Set when the server begins to shut down (the SSE library sets it on uvicorn's
+        #: signal): every stream then ends cleanly, before the worker's exit waits on it.
+        self.closing = anyio.Event()
         self._stop_listening: Callable[[], None] | None = None
         self._stopping = False
 
     async def start(self) -> None:
         await self.broker.start(self.wake)
         self._stop_listening = events.on_commit(self._committed)
+        self._closer = asyncio.create_task(self._close_on_shutdown(), name="khabar-ticker-close")
+
+    async def _close_on_shutdown(self) -> None:
+        await self.closing.wait()
+        self._stopping = True
+        for subscription in list(self.subscriptions):
+            subscription.close()
 
     def _committed(self) -> None:
         self.wake()
@@ -233,7 +255,7 @@ class TickerHub:
             self._stop_listening()
         for subscription in list(self.subscriptions):
             subscription.close()
-        for task in (self._task, self._heartbeat):
+        for task in (self._task, self._heartbeat, self._closer):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -306,7 +328,7 @@ class TickerHub:
                 session, PUBLIC, utcnow(), language=filters.language, max_rank=filters.max_rank
             )
         items = [represent(row) for row in rows]
-        return LiveEvent(head, RESET, orjson.dumps({"items": items}).decode(), None, 0)
+        return LiveEvent.make(head, RESET, orjson.dumps({"items": items}).decode())
 
     async def _run(self) -> None:
         while True:
@@ -322,7 +344,7 @@ class TickerHub:
     async def _beat(self) -> None:
         """One timer for every stream's heartbeat (a timer per connection would cost each
         connection a task)."""
-        beat = LiveEvent(0, HEARTBEAT, "", None, 0)
+        beat = LiveEvent.make(0, HEARTBEAT, "")
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
             for subscription in list(self.subscriptions):

@@ -23,7 +23,6 @@ from app.ticker import service
 from app.ticker.live import (
     HEARTBEAT,
     Filters,
-    LiveEvent,
     TickerHub,
     follow,
     parse_last_event_id,
@@ -118,13 +117,6 @@ def _hub(request: Request | WebSocket) -> TickerHub:
     return hub
 
 
-_HEARTBEAT = ServerSentEvent(comment="heartbeat")
-
-
-def _sse(event: LiveEvent) -> ServerSentEvent:
-    return ServerSentEvent(data=event.data, event=event.type, id=str(event.id))
-
-
 @router.get(
     "/stream",
     summary="The live ticker as Server-Sent Events",
@@ -146,13 +138,21 @@ async def stream_ticker(
     settings = request.app.state.settings
     live = follow(_hub(request), filters, parse_last_event_id(last_event_id))
 
-    async def events() -> AsyncIterator[ServerSentEvent]:
+    async def events() -> AsyncIterator[ServerSentEvent | bytes]:
         yield ServerSentEvent(comment="khabar ticker", retry=settings.ticker_retry_ms)
         async for event in live:
-            yield _HEARTBEAT if event.type == HEARTBEAT else _sse(event)
+            yield event.sse  # encoded once by the hub for every client
 
-    # ping=0: heartbeats come from the hub's one timer, not a task per connection.
-    return EventSourceResponse(events(), ping=0, headers={"Access-Control-Allow-Origin": "*"})
+    hub = _hub(request)
+    # ping=0: heartbeats come from the hub's one timer, not a task per connection. On shutdown
+    # the hub ends every stream (``closing``) and each response completes within the grace.
+    return EventSourceResponse(
+        events(),
+        ping=0,
+        headers={"Access-Control-Allow-Origin": "*"},
+        shutdown_event=hub.closing,
+        shutdown_grace_period=2,
+    )
 
 
 @router.websocket("/ws")
@@ -170,9 +170,7 @@ async def ticker_websocket(
         async for event in live:
             if event.type == HEARTBEAT:
                 continue  # the server's WebSocket pings keep it alive
-            await websocket.send_text(
-                f'{{"id":{event.id},"type":"{event.type}","data":{event.data}}}'
-            )
+            await websocket.send_text(event.message)
         await websocket.close(code=1012)  # the worker is stopping: reconnect elsewhere
 
     async def receive() -> None:
