@@ -11,10 +11,12 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from sqlalchemy import delete
 
-from app.core.database import Database
+from app.core.database import Database, make_engine
 from app.core.settings import get_settings
 from app.main import create_app
+from app.models import TickerEvent
 from app.models.base import utcnow
 from tests.accounts import bearer, user
 from tests.ticker.live import served, sse
@@ -149,3 +151,19 @@ async def test_the_websocket_carries_the_same_events(
         assert message["data"] == created
         assert message["id"] > 0
     assert first["id"] != created["id"]
+
+
+async def test_a_place_older_than_the_log_keeps_starts_with_the_current_ticker(
+    live: tuple[httpx.AsyncClient, dict[str, str]], own_database: str
+) -> None:
+    client, editor = live
+    first = await _post(client, editor, text="قديم")
+    second = await _post(client, editor, text="جديد")
+    engine = make_engine(own_database)
+    async with engine.begin() as connection:  # the log's retention has passed for the first
+        await connection.execute(delete(TickerEvent).where(TickerEvent.item_id == first["id"]))
+    await engine.dispose()
+    async with sse(client, "/v1/ticker/stream", {"Last-Event-ID": "0"}) as stream:
+        reset = await stream.next()
+        assert reset.type == "ticker.reset"
+        assert {item["id"] for item in reset.json["items"]} == {first["id"], second["id"]}
