@@ -1,0 +1,89 @@
+"""Search-result snippets: a short window of the original text with the query's words marked.
+
+Matching is done on analysed terms (the same analysis as indexing and querying), but what is
+shown and marked is the text as written: a query for ``احمد`` marks ``أَحْمَد`` with its hamza
+and tashkeel, and ``elections`` marks ``Election``.
+
+Decisions:
+
+* The window is ``max_words`` words, starting a third of the window before the first matching
+  word (so the match is read in context), moved back when the text ends sooner. A window that
+  cuts the text is shown with ``…`` at the cut ends. With no match, the window is the first
+  ``max_words`` words. A text without words gives an empty snippet.
+* The snippet runs from the first to the last word of the window; between words, runs of
+  whitespace become one space, control characters and bidirectional embedding/override/isolate
+  controls are dropped (a cut snippet could leave them unclosed and reorder the page around
+  it), and punctuation longer than :data:`_MAX_GAP` characters is shortened to ``…``; so is a
+  "word" longer than :data:`_MAX_WORD` characters (a pasted hash or number run).
+* Output is HTML: every character of the text is escaped; the only markup is ours,
+  ``<mark>…</mark>`` around each matching word.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from app.search import analysis
+
+__all__ = ["highlight"]
+
+_ELLIPSIS = "…"
+_MAX_GAP = 40
+_MAX_WORD = 60
+_WHITESPACE = re.compile(r"\s+")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _gap(text: str) -> str:
+    """The escaped text between two words of the snippet."""
+    text = _WHITESPACE.sub(" ", text)
+    text = "".join(c for c in text if c not in _BIDI_CONTROLS and unicodedata.category(c) != "Cc")
+    if len(text) > _MAX_GAP:
+        return f" {_ELLIPSIS} "
+    return html.escape(text)
+
+
+def _words(text: str, wanted: frozenset[str], language: str | None) -> list[tuple[int, int, bool]]:
+    """(start, end, matches) of each word of ``text``; a word analysed into several terms
+    matches if any of them is wanted."""
+    words: list[tuple[int, int, bool]] = []
+    for token in analysis.tokens(text, language):
+        hit = token.term in wanted
+        if words and token.start < words[-1][1]:
+            start, end, matched = words[-1]
+            words[-1] = (start, max(end, token.end), matched or hit)
+        else:
+            words.append((token.start, token.end, hit))
+    return words
+
+
+def highlight(
+    text: str, query_words: Sequence[str], language: str | None = None, *, max_words: int = 30
+) -> str:
+    """An HTML snippet of ``text`` around the first word whose term is in ``query_words`` (the
+    ``words`` of a parsed query), every such word wrapped in ``<mark>``. ``language`` is the
+    text's language, as given when it was indexed."""
+    if max_words < 1:
+        raise ValueError("max_words must be at least 1")
+    words = _words(text, frozenset(query_words), language)
+    if not words:
+        return ""
+    first = next((index for index, word in enumerate(words) if word[2]), 0)
+    begin = max(0, first - max_words // 3)
+    end = min(len(words), begin + max_words)
+    begin = max(0, end - max_words)
+    parts: list[str] = [f"{_ELLIPSIS} "] if begin > 0 else []
+    previous_end: int | None = None
+    for start, stop, matched in words[begin:end]:
+        if previous_end is not None:
+            parts.append(_gap(text[previous_end:start]))
+        word = text[start:stop]
+        word = html.escape(word if len(word) <= _MAX_WORD else word[:_MAX_WORD] + _ELLIPSIS)
+        parts.append(f"<mark>{word}</mark>" if matched else word)
+        previous_end = stop
+    if end < len(words):
+        parts.append(f" {_ELLIPSIS}")
+    return "".join(parts)
