@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from app.core.errors import TooManyRequests
 class Limit:
     item: RateLimitItem
     scope: str
+
+
+log = logging.getLogger("khabar.auth")
 
 
 class RateLimiter:
@@ -41,7 +45,14 @@ class RateLimiter:
         none left. Taking is atomic in the storage, so concurrent attempts cannot all pass
         a check made before any of them is counted."""
         for limit, identity in checks:
-            if not await self.strategy.hit(limit.item, limit.scope, identity):
+            try:
+                allowed = await self.strategy.hit(limit.item, limit.scope, identity)
+            except Exception:
+                # The counters' store (Redis) is out of reach: logins go on, unlimited, rather
+                # than every one failing; the outage is logged and /readyz reports it.
+                log.warning("rate-limit storage unreachable; not limiting %s", limit.scope)
+                return
+            if not allowed:
                 stats = await self.strategy.get_window_stats(limit.item, limit.scope, identity)
                 reset = max(1, math.ceil(stats.reset_time - time.time()))
                 raise TooManyRequests(

@@ -3,15 +3,16 @@
 Events are not written by each ticker write path. They are derived: ``announce`` compares the
 lines the public sees now (``visibility.live_ticker_items``) with what was last announced
 (``ticker_announced``) and writes ``ticker.created``, ``ticker.updated`` and
-``ticker.deleted`` for the difference. So everything that changes what the public sees makes
-its events the same way: a line written, changed or deleted; a line whose ``starts_at`` arrives
-or whose ``expires_at`` passes (the content clock); an article behind a line published,
-unpublished, archived or embargoed.
+``ticker.deleted`` for the difference (a line whose language or priority changes leaves and
+enters again, so that filtered streams see it go or arrive). So everything that changes what
+the public sees makes its events the same way: a line written, changed or deleted; a line whose
+``starts_at`` arrives or whose ``expires_at`` passes (the content clock); an article behind a
+line published, unpublished, archived or embargoed.
 
-It runs before the commit of every transaction that touched a ticker line or an article's
-status or embargo, and after every clock transition, inside the content writers' lock: event
-ids therefore commit in increasing order, which is what lets readers follow the log by id.
-After such a commit the worker's hub is told (``on_commit``) and, through the broker, every
+It runs at the commit (after flushing) of every transaction that touched a ticker line or an
+article's status or embargo, and of every clock transition, inside the content writers' lock:
+event ids therefore commit in increasing order, which is what lets readers follow the log by
+id. After such a commit the worker's hub is told (``on_commit``) and, through the broker, every
 other worker's.
 """
 
@@ -58,6 +59,11 @@ def _rank(data: dict[str, Any]) -> int:
     return TICKER_PRIORITIES.index(data["priority"])
 
 
+def _audience(data: dict[str, Any]) -> tuple[str, str]:
+    """What stream filters look at."""
+    return data["language"], data["priority"]
+
+
 def announce(session: Session, now: datetime) -> int:
     """Write the events that bring the announced ticker up to the live one; how many."""
     rows = session.execute(
@@ -71,15 +77,20 @@ def announce(session: Session, now: datetime) -> int:
     events: list[dict[str, Any]] = []
     for item_id, data in live.items():
         before = announced.get(item_id)
-        if before != data:
-            kind = CREATED if before is None else UPDATED
-            events.append(_event(kind, item_id, data, data, now))
+        if before == data:
+            continue
+        if before is not None and _audience(before) != _audience(data):
+            # A new language or priority changes which filtered clients see the line: it
+            # leaves the ones it no longer matches and enters the ones it now does.
+            events.append(_event(DELETED, item_id, {"id": item_id}, before, now))
+            before = None
+        events.append(_event(CREATED if before is None else UPDATED, item_id, data, data, now))
     gone = sorted(set(announced) - set(live))
     for item_id in gone:
         events.append(_event(DELETED, item_id, {"id": item_id}, announced[item_id], now))
     if not events:
         return 0
-    changed = [e["item_id"] for e in events]
+    changed = sorted({e["item_id"] for e in events})
     session.execute(delete(TickerAnnounced).where(TickerAnnounced.item_id.in_(changed)))
     kept = [{"item_id": e["item_id"], "data": e["data"]} for e in events if e["type"] != DELETED]
     if kept:
@@ -143,12 +154,17 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    if session.info.pop(_CHECK, False) or session.info.pop(CLOCK_ADVANCED, False):
-        session.flush()
+    # The commit's own flush comes after this hook: flush now, so its changes are seen.
+    session.flush()
+    changed = session.info.pop(_CHECK, False)
+    clock = session.info.pop(CLOCK_ADVANCED, False)
+    if changed or clock:
         announce(session, utcnow())
 
 
 def _after_commit(session: Session) -> None:
+    session.info.pop(_CHECK, None)
+    session.info.pop(CLOCK_ADVANCED, None)
     if session.info.pop(_ANNOUNCED, False):
         for listener in list(_commit_listeners):
             listener()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -55,19 +55,25 @@ class LiveEvent:
     data: str
     language: str | None
     priority_rank: int
+    item_id: int | None = None
     sse: bytes = b""
     message: str = ""
 
     @classmethod
     def make(
-        cls, id: int, type: str, data: str, language: str | None = None, priority_rank: int = 0
+        cls,
+        id: int,
+        type: str,
+        data: str,
+        language: str | None = None,
+        priority_rank: int = 0,
+        item_id: int | None = None,
     ) -> LiveEvent:
         if type == HEARTBEAT:
-            wire = b": heartbeat\r\n\r\n"
-        else:
-            wire = f"id: {id}\r\nevent: {type}\r\ndata: {data}\r\n\r\n".encode()
-        message = f'{{"id":{id},"type":"{type}","data":{data or "null"}}}'
-        return cls(id, type, data, language, priority_rank, wire, message)
+            return cls(id, type, data, language, priority_rank, item_id, b": heartbeat\r\n\r\n")
+        wire = f"id: {id}\r\nevent: {type}\r\ndata: {data}\r\n\r\n".encode()
+        message = f'{{"id":{id},"type":"{type}","data":{data}}}'
+        return cls(id, type, data, language, priority_rank, item_id, wire, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +106,15 @@ class Subscription:
 def _live_event(row: Any) -> LiveEvent:
     # orjson writes no line breaks, so the JSON is one ``data:`` line.
     data = orjson.dumps(row.data).decode()
-    return LiveEvent.make(int(row.id), row.type, data, row.language, int(row.priority_rank))
+    return LiveEvent.make(
+        int(row.id), row.type, data, row.language, int(row.priority_rank), int(row.item_id)
+    )
 
 
 class Broker(Protocol):
     """Tells every worker's hub that the log has news."""
 
-    #: False while the broker cannot reach its server (``/readyz`` reports it).
+    #: False while the broker's listener is cut off from its server (logged once per outage).
     healthy: bool
 
     async def start(self, wake: Callable[[], None]) -> None: ...
@@ -159,10 +167,12 @@ class RedisBroker:
         delay = 0.2
         while True:
             try:
-                async with self.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                async with self.redis.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
                     self.healthy, delay = True, 0.2
-                    wake()  # catch up with whatever was published while away
+                    # Every message wakes the hub, the (re)subscription's confirmation too:
+                    # after an outage the client may resubscribe by itself, and the hub must
+                    # then catch up with what was written meanwhile.
                     async for _message in pubsub.listen():
                         wake()
             except (RedisError, OSError) as error:
@@ -224,6 +234,7 @@ class TickerHub:
         self._task: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._closer: asyncio.Task[None] | None = None
+        self._starting = asyncio.Lock()
         #: Set when the server begins to shut down (the SSE library sets it on uvicorn's
         #: signal): every stream then ends cleanly, before the worker's exit waits on it.
         self.closing = anyio.Event()
@@ -267,10 +278,11 @@ class TickerHub:
     async def subscribe(self, filters: Filters) -> Subscription:
         """A queue of the events from now on. The hub starts delivering with its first
         subscriber (a worker nobody listens to reads no log)."""
-        if self._task is None and not self._stopping:
-            self.delivered = await self.head()
-            self._task = asyncio.create_task(self._run(), name="khabar-ticker-hub")
-            self._heartbeat = asyncio.create_task(self._beat(), name="khabar-ticker-heartbeat")
+        async with self._starting:  # many first subscribers at once start one hub
+            if self._task is None and not self._stopping:
+                self.delivered = await self.head()
+                self._task = asyncio.create_task(self._run(), name="khabar-ticker-hub")
+                self._heartbeat = asyncio.create_task(self._beat(), name="khabar-ticker-beat")
         subscription = Subscription(filters)
         if self._stopping:
             subscription.close()
@@ -291,7 +303,7 @@ class TickerHub:
     async def _read(self, after: int, filters: Filters | None = None) -> list[LiveEvent]:
         query = (
             select(TickerEvent.id, TickerEvent.type, TickerEvent.data, TickerEvent.language,
-                   TickerEvent.priority_rank)
+                   TickerEvent.priority_rank, TickerEvent.item_id)
             .where(TickerEvent.id > after)
             .order_by(TickerEvent.id)
             .limit(_BATCH)
@@ -304,28 +316,34 @@ class TickerHub:
             return [_live_event(row) for row in await session.execute(query)]
 
     async def replay(self, after: int, filters: Filters) -> list[LiveEvent] | None:
-        """The events after ``after`` that ``filters`` accept, or None when the log cannot
-        say: ``after`` is older than what it keeps, or newer than anything in it."""
+        """What a client that saw ``after`` missed, as the latest event of each line (so a
+        line since corrected or deleted is never replayed as it was), in id order; None
+        when the log cannot say (``after`` older than what it keeps, or newer than anything
+        in it) or the gap is too long to replay (a reset is then smaller)."""
         async with self.sessions() as session:
             oldest, newest = (
                 await session.execute(select(func.min(TickerEvent.id), func.max(TickerEvent.id)))
             ).one()
         if oldest is None or after < oldest - 1 or after > newest:
             return None
-        replayed: list[LiveEvent] = []
-        while True:
-            batch = await self._read(after, filters)
-            replayed += batch
-            if len(batch) < _BATCH:
-                return replayed
-            after = batch[-1].id
+        missed = await self._read(after, filters)
+        if len(missed) >= _BATCH:
+            return None
+        latest = {event.item_id: event for event in missed}
+        return sorted(latest.values(), key=lambda event: event.id)
 
     async def snapshot(self, filters: Filters) -> LiveEvent:
         """``ticker.reset``: the lines live now, for a client whose place in the log is lost."""
         head = await self.head()
         async with self.sessions() as session:
+            # Every live line, as the events announce them (``GET /v1/ticker`` shows the top 50).
             rows = await repository.live_items(
-                session, PUBLIC, utcnow(), language=filters.language, max_rank=filters.max_rank
+                session,
+                PUBLIC,
+                utcnow(),
+                language=filters.language,
+                max_rank=filters.max_rank,
+                limit=None,
             )
         items = [represent(row) for row in rows]
         return LiveEvent.make(head, RESET, orjson.dumps({"items": items}).decode())
@@ -378,12 +396,12 @@ def parse_last_event_id(value: str | None) -> int | None:
     if value is None or value == "":
         return None
     value = value.strip()
-    return int(value) if value.isdigit() and len(value) <= 18 else -1
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else -1
 
 
 async def follow(
     hub: TickerHub, filters: Filters, last_event_id: int | None
-) -> AsyncIterator[LiveEvent]:
+) -> AsyncGenerator[LiveEvent, None]:
     """The events one client receives: what it missed since ``last_event_id`` (from the
     log; a ``ticker.reset`` when the log cannot say), then each new one as it happens, with a
     ``heartbeat`` (not an event: transports send it as they keep connections alive) every

@@ -34,13 +34,14 @@ async def live_items(
     *,
     language: str | None = None,
     max_rank: int = 2,
+    limit: int | None = MAX_LIVE_ITEMS,
 ) -> Sequence[AnyRow]:
     """Live lines, breaking before urgent before normal, newest first within a priority."""
     query = (
         select(*TICKER_COLUMNS)
         .where(live_ticker_items(viewer, now), TickerItem.priority_rank <= max_rank)
         .order_by(TickerItem.priority_rank, TickerItem.starts_at.desc(), TickerItem.id.desc())
-        .limit(MAX_LIVE_ITEMS)
+        .limit(limit)
     )
     if language is not None:
         query = query.where(TickerItem.language == language)

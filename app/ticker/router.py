@@ -140,8 +140,9 @@ async def stream_ticker(
 
     async def events() -> AsyncIterator[ServerSentEvent | bytes]:
         yield ServerSentEvent(comment="khabar ticker", retry=settings.ticker_retry_ms)
-        async for event in live:
-            yield event.sse  # encoded once by the hub for every client
+        async with contextlib.aclosing(live):  # unsubscribes as soon as the stream ends
+            async for event in live:
+                yield event.sse  # encoded once by the hub for every client
 
     hub = _hub(request)
     # ping=0: heartbeats come from the hub's one timer, not a task per connection. On shutdown
@@ -167,10 +168,10 @@ async def ticker_websocket(
     live = follow(_hub(websocket), filters, parse_last_event_id(last_event_id))
 
     async def send() -> None:
-        async for event in live:
-            if event.type == HEARTBEAT:
-                continue  # the server's WebSocket pings keep it alive
-            await websocket.send_text(event.message)
+        async with contextlib.aclosing(live):  # unsubscribes as soon as the socket ends
+            async for event in live:
+                if event.type != HEARTBEAT:  # the server's WebSocket pings keep it alive
+                    await websocket.send_text(event.message)
         await websocket.close(code=1012)  # the worker is stopping: reconnect elsewhere
 
     async def receive() -> None:

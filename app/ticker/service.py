@@ -125,13 +125,15 @@ async def put_breaking_article(session: AsyncSession, actor: Principal, article:
     now = utcnow()
     if await repository.has_current_line(session, article.id, now):
         return
-    expires_at = now + timedelta(hours=get_settings().breaking_ticker_hours)
+    # An embargoed story goes on the ticker when the public can read it, not before.
+    starts_at = max(now, article.embargo_until or now)
+    expires_at = starts_at + timedelta(hours=get_settings().breaking_ticker_hours)
     data = TickerItemCreate(
         text=article.title,
         article_id=article.id,
         priority="breaking",
         language=article.language,
-        starts_at=now,
+        starts_at=starts_at,
         expires_at=expires_at,
     )
     await create_ticker_item(session, actor, data)

@@ -39,6 +39,21 @@ class SSEReader:
         self.comments: list[str] = []
         self.retry: int | None = None
 
+    async def heartbeat(self, timeout: float = 5.0) -> None:
+        """Wait for a heartbeat comment: heartbeats reach only subscribed streams, so the
+        stream is then sure to hear of every new event."""
+        seen = len(self.comments)
+
+        async def wait() -> None:
+            async for line in self.lines:
+                if line.startswith(":"):
+                    self.comments.append(line[1:].strip())
+                if len(self.comments) > seen and self.comments[-1] == "heartbeat":
+                    return
+            raise EOFError("the stream ended")
+
+        await asyncio.wait_for(wait(), timeout)
+
     async def next(self, timeout: float = 5.0) -> Event:
         """The next event with data (comments and ``retry:`` are collected on the way)."""
         return await asyncio.wait_for(self._next(), timeout)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.revision import advance_clock
-from app.models import ContentState, TickerEvent
+from app.models import ContentState, TickerEvent, TickerItem
 from app.models.base import utcnow
 from app.ticker import events
 from tests import factories
@@ -154,3 +154,15 @@ async def test_purging_keeps_a_day_and_always_the_newest_event(session: AsyncSes
     await events.purge_expired(session)
     remaining = (await session.scalars(select(TickerEvent.item_id))).all()
     assert list(remaining) == [2]
+
+
+async def test_a_commit_with_no_flush_of_its_own_still_logs_its_events(
+    session: AsyncSession,
+) -> None:
+    start = await head(session)
+    session.add(
+        TickerItem(text="بلا تفريغ", priority="normal", priority_rank=2, language="ar",
+                   starts_at=utcnow() - timedelta(minutes=1))
+    )  # fmt: skip
+    await session.commit()
+    assert [t for t, _, _ in await log(session, start)] == ["ticker.created"]

@@ -46,6 +46,7 @@ async def worker(
         "KHABAR_DATABASE_URL": database_url,
         "KHABAR_REDIS_URL": redis_url,
         "KHABAR_TICKER_POLL_SECONDS": "30",
+        "KHABAR_TICKER_HEARTBEAT_SECONDS": "0.2",
         "KHABAR_MEDIA_DIR": str(_TMP / "worker-media"),
         "KHABAR_LOG_LEVEL": "warning",
     }
@@ -90,7 +91,7 @@ async def test_a_line_written_through_one_worker_reaches_a_client_of_the_other(
     async with worker(own_database, redis.url) as (a, _), worker(own_database, redis.url) as (b, _):
         async with httpx.AsyncClient(base_url=a) as reader, httpx.AsyncClient(base_url=b) as writer:
             async with sse(reader, "/v1/ticker/stream") as stream:
-                await asyncio.sleep(0.3)  # the stream's subscription is in place
+                await stream.heartbeat()  # the stream's subscription is in place
                 started = time.monotonic()
                 created = await writer.post(
                     "/v1/ticker", json={"text": "عاجل من العامل ب"}, headers=editor
@@ -110,7 +111,7 @@ async def test_streams_outlive_a_redis_outage_and_catch_up_when_it_returns(
     async with worker(own_database, redis.url) as (a, _), worker(own_database, redis.url) as (b, _):
         async with httpx.AsyncClient(base_url=a) as reader, httpx.AsyncClient(base_url=b) as writer:
             async with sse(reader, "/v1/ticker/stream") as stream:
-                await asyncio.sleep(0.3)
+                await stream.heartbeat()
                 redis.stop()
                 ready = await reader.get("/readyz")
                 assert ready.status_code == 503
@@ -133,7 +134,7 @@ async def test_a_worker_stops_promptly_with_streams_open(
     async with worker(own_database, redis.url) as (a, process):
         async with httpx.AsyncClient(base_url=a) as reader:
             async with sse(reader, "/v1/ticker/stream") as stream:
-                await asyncio.sleep(0.3)
+                await stream.heartbeat()
                 started = time.monotonic()
                 process.send_signal(signal.SIGTERM)
                 with pytest.raises((EOFError, httpx.HTTPError)):
