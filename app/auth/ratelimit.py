@@ -7,6 +7,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
@@ -29,7 +30,11 @@ class RateLimiter:
     def __init__(self, storage_url: str) -> None:
         url = storage_url if storage_url.startswith("async+") else "async+" + storage_url
         # Redis through redis-py, the client the rest of the app uses.
-        options = {"implementation": "redispy"} if url.startswith("async+redis") else {}
+        options: dict[str, Any] = (
+            {"implementation": "redispy", "socket_timeout": 1, "socket_connect_timeout": 1}
+            if url.startswith("async+redis")
+            else {}
+        )
         storage = storage_from_string(url, **options)
         if not isinstance(storage, Storage):
             raise ValueError(f"{storage_url} is not an asynchronous rate-limit storage")
@@ -66,4 +71,7 @@ class RateLimiter:
                 )
 
     async def clear(self, limit: Limit, identity: str) -> None:
-        await self.strategy.clear(limit.item, limit.scope, identity)
+        try:
+            await self.strategy.clear(limit.item, limit.scope, identity)
+        except Exception:
+            log.warning("rate-limit storage unreachable; %s not cleared", limit.scope)

@@ -4,9 +4,13 @@ failures per client and per username."""
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.service import LoginLimiter
+from app.core.settings import get_settings
 from tests.accounts import PASSWORD, Staff
+from tests.postgres import _free_port
 
 
 async def _login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
@@ -70,3 +74,16 @@ async def test_a_login_form_missing_a_field_is_422(client: httpx.AsyncClient) ->
     response = await client.post("/v1/auth/token", data={"username": "editor"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "password"]
+
+
+async def test_logins_go_on_while_the_rate_limit_store_is_unreachable(
+    app: FastAPI, client: httpx.AsyncClient, staff: Staff
+) -> None:
+    """Limits kept in Redis: with Redis away, a login is let through (and the outage logged)
+    rather than failing with a 500."""
+    unreachable = f"redis://127.0.0.1:{_free_port()}/0"
+    settings = get_settings().model_copy(update={"rate_limit_storage_url": unreachable})
+    app.state.login_limiter = LoginLimiter.from_settings(settings)
+    response = await _login(client, staff.editor.username, PASSWORD)
+    assert response.status_code == 200, response.text
+    assert response.json()["token_type"] == "bearer"
