@@ -11,7 +11,9 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 _TMP = Path(tempfile.mkdtemp(prefix="khabar-tests-"))
 #: The public standards our output is validated against: ``../shared/standards`` beside the
@@ -208,13 +210,21 @@ async def own_database(backend: str, request: pytest.FixtureRequest) -> AsyncIte
         await admin.dispose()
 
 
-@pytest.fixture
-async def racing_app(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
-    settings = get_settings().model_copy(update={"database_url": own_database})
-    database = Database.from_settings(settings)
-    app = create_app(settings, database)
+@asynccontextmanager
+async def app_on(url: str, **settings: Any) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    """The app over the database at ``url`` with real connections of its own (``settings``
+    override the test settings), and a client for it."""
+    configured = get_settings().model_copy(update={"database_url": url, **settings})
+    database = Database.from_settings(configured)
+    app = create_app(configured, database)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://api.example") as c:
             yield c, database
     await database.dispose()
+
+
+@pytest.fixture
+async def racing_app(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    async with app_on(own_database) as running:
+        yield running

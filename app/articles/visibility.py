@@ -32,6 +32,11 @@ EMBARGOED = Viewer(sees_embargoed=True)
 STAFF = Viewer(sees_unpublished=True, sees_embargoed=True)
 
 
+#: The article columns ``visible_articles`` reads: a change to any of them can change who sees
+#: the article (and so a ticker line about it).
+VISIBILITY_FIELDS = ("status", "published_at", "embargo_until")
+
+
 def published_view(viewer: Viewer) -> Viewer:
     """What lists, collections, the home feed, media and the ticker show a caller: published
     articles only, even to editors (who reach drafts one by one, by id), and embargoed ones
@@ -51,6 +56,13 @@ def visible_articles(viewer: Viewer, now: datetime | Any) -> ColumnElement[bool]
     if viewer.sees_embargoed:
         return rule
     return and_(rule, or_(Article.embargo_until.is_(None), Article.embargo_until <= now))
+
+
+def public_from(article: Article, now: datetime) -> datetime:
+    """When a published article becomes visible to the public: now, or its embargo's end
+    (the Python side of ``visible_articles``, for an article in hand)."""
+    times = [now, article.published_at, article.embargo_until]
+    return max(t for t in times if t is not None)
 
 
 def visible_or_owned(viewer: Viewer, owner_id: int | None, now: datetime) -> ColumnElement[bool]:

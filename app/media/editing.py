@@ -37,7 +37,7 @@ from app.core.text import rfc3339
 from app.media.embeds import EmbedError, parse_embed
 from app.media.processing import Processed
 from app.media.processor import MediaProcessor
-from app.media.repository import MEDIA_KEYS, is_public_media
+from app.media.repository import MEDIA_KEYS, is_public_media, shown_by
 from app.media.schemas import EmbedCreate, MediaUpdate, MediaUploadFields
 from app.media.service import represent_values
 from app.media.storage import MediaStorage
@@ -103,13 +103,14 @@ def _reachable(actor: Principal) -> tuple[ColumnElement[bool], ...]:
     return (or_(Media.created_by_id == actor.user_id, is_public_media(actor.viewer, utcnow())),)
 
 
+def _with_uploader() -> Any:
+    """Media items with their uploader's username (``editorial``'s input)."""
+    return select(Media, User.username).outerjoin(User, User.id == Media.created_by_id)
+
+
 async def editorial_item(session: AsyncSession, actor: Principal, media_id: int) -> dict[str, Any]:
     row = (
-        await session.execute(
-            select(Media, User.username)
-            .outerjoin(User, User.id == Media.created_by_id)
-            .where(Media.id == media_id, *_reachable(actor))
-        )
+        await session.execute(_with_uploader().where(Media.id == media_id, *_reachable(actor)))
     ).one_or_none()
     if row is None:
         raise NotFound(f"No media item {media_id}.")
@@ -120,7 +121,7 @@ async def editorial_rows(
     session: AsyncSession, actor: Principal, kind: str | None, after: int | None, count: int
 ) -> list[dict[str, Any]]:
     """The library, newest first: editors see every item, writers their own uploads."""
-    query = select(Media, User.username).outerjoin(User, User.id == Media.created_by_id)
+    query = _with_uploader()
     if not actor.is_editor:
         query = query.where(Media.created_by_id == actor.user_id)
     if kind is not None:
@@ -454,11 +455,9 @@ async def delete_media(
 
 async def images_missing_alt_text(session: AsyncSession, article_id: int) -> list[int]:
     """Images an article shows (featured or attached) that have no alt text."""
-    shown = or_(
-        exists().where(Article.id == article_id, Article.featured_media_id == Media.id),
-        exists().where(ArticleMedia.article_id == article_id, ArticleMedia.media_id == Media.id),
-    )
     query = select(Media.id).where(
-        shown, Media.kind == "image", or_(Media.alt_text.is_(None), Media.alt_text == "")
+        shown_by(Article.id == article_id),
+        Media.kind == "image",
+        or_(Media.alt_text.is_(None), Media.alt_text == ""),
     )
     return sorted((await session.scalars(query)).all())

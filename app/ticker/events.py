@@ -26,7 +26,7 @@ from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from app.articles.visibility import PUBLIC
+from app.articles.visibility import PUBLIC, VISIBILITY_FIELDS
 from app.core.revision import CLOCK_ADVANCED, lock_content
 from app.models import Article, TickerAnnounced, TickerEvent, TickerItem
 from app.models.base import utcnow
@@ -41,8 +41,6 @@ RETENTION = timedelta(hours=24)
 
 _CHECK = "khabar_ticker_check"
 _ANNOUNCED = "khabar_ticker_announced"
-#: Article fields that decide whether a line pointing at it is live.
-_ARTICLE_VISIBILITY = ("status", "embargo_until", "published_at")
 
 #: Called after a commit that wrote events (each running hub registers itself).
 _commit_listeners: set[Callable[[], None]] = set()
@@ -139,7 +137,7 @@ def _affects_ticker(obj: Any, deleted: bool) -> bool:
     if isinstance(obj, Article) and not inspect(obj).pending:
         state = inspect(obj)
         return deleted or any(
-            state.attrs[name].history.has_changes() for name in _ARTICLE_VISIBILITY
+            state.attrs[name].history.has_changes() for name in VISIBILITY_FIELDS
         )
     return False
 

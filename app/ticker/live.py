@@ -300,7 +300,7 @@ class TickerHub:
                 await session.scalar(select(func.coalesce(func.max(TickerEvent.id), 0))) or 0
             )
 
-    async def _read(self, after: int, filters: Filters | None = None) -> list[LiveEvent]:
+    async def _read(self, after: int) -> list[LiveEvent]:
         query = (
             select(TickerEvent.id, TickerEvent.type, TickerEvent.data, TickerEvent.language,
                    TickerEvent.priority_rank, TickerEvent.item_id)
@@ -308,10 +308,6 @@ class TickerHub:
             .order_by(TickerEvent.id)
             .limit(_BATCH)
         )  # fmt: skip
-        if filters is not None:
-            query = query.where(TickerEvent.priority_rank <= filters.max_rank)
-            if filters.language is not None:
-                query = query.where(TickerEvent.language == filters.language)
         async with self.sessions() as session:
             return [_live_event(row) for row in await session.execute(query)]
 
@@ -326,10 +322,10 @@ class TickerHub:
             ).one()
         if oldest is None or after < oldest - 1 or after > newest:
             return None
-        missed = await self._read(after, filters)
+        missed = await self._read(after)
         if len(missed) >= _BATCH:
             return None
-        latest = {event.item_id: event for event in missed}
+        latest = {event.item_id: event for event in missed if filters.accepts(event)}
         return sorted(latest.values(), key=lambda event: event.id)
 
     async def snapshot(self, filters: Filters) -> LiveEvent:

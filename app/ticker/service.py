@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.articles.visibility import Viewer
+from app.articles.visibility import Viewer, public_from
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.core.database import AnyRow
@@ -126,7 +126,7 @@ async def put_breaking_article(session: AsyncSession, actor: Principal, article:
     if await repository.has_current_line(session, article.id, now):
         return
     # An embargoed story goes on the ticker when the public can read it, not before.
-    starts_at = max(now, article.embargo_until or now)
+    starts_at = public_from(article, now)
     expires_at = starts_at + timedelta(hours=get_settings().breaking_ticker_hours)
     data = TickerItemCreate(
         text=article.title,

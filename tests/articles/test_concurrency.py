@@ -10,17 +10,15 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.articles.workflow import publish_scheduled
 from app.core.database import Database, make_engine
-from app.core.settings import get_settings
-from app.main import create_app
 from app.models import Article, ArticleRevision, AuditEntry, Category, User
 from app.models.base import utcnow
 from tests.accounts import bearer, user
+from tests.conftest import app_on
 
 RACERS = 20
 
@@ -133,16 +131,8 @@ async def test_two_schedulers_publish_a_due_article_once(
 @pytest.fixture
 async def clocked_app(own_database: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
     """The app as it runs in production: its clock ticking (every 50 ms here)."""
-    settings = get_settings().model_copy(
-        update={"database_url": own_database, "content_clock_seconds": 0.05}
-    )
-    database = Database.from_settings(settings)
-    app = create_app(settings, database)
-    async with LifespanManager(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://api.example") as c:
-            yield c, database
-    await database.dispose()
+    async with app_on(own_database, content_clock_seconds=0.05) as running:
+        yield running
 
 
 async def test_a_scheduled_article_goes_live_by_itself(

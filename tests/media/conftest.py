@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from fastapi import FastAPI
 
 from app.core.settings import Settings, get_settings
 from app.media.editing import MediaServices
-from app.media.storage import S3Storage
+from app.media.storage import MediaStorage, S3Storage
 from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY, moto_server
 
 
@@ -27,6 +28,19 @@ class Stored:
     settings: Settings
     read: Callable[[str], bytes]
     keys: Callable[[], set[str]]
+
+
+@contextmanager
+def media_with(
+    app: FastAPI, settings: Settings, storage: MediaStorage | None = None
+) -> Iterator[None]:
+    """The app's media services with other settings (and storage) for the block."""
+    original: MediaServices = app.state.media
+    app.state.media = MediaServices(settings, storage or original.storage, original.processor)
+    try:
+        yield
+    finally:
+        app.state.media = original
 
 
 @pytest.fixture(scope="session")
@@ -74,9 +88,7 @@ async def stored(request: pytest.FixtureRequest, app: FastAPI) -> AsyncIterator[
     os.environ.update(env)
     get_settings.cache_clear()
     settings = get_settings()  # media URLs are resolved from these while the test runs
-    original: MediaServices = app.state.media
     storage = S3Storage(settings)
-    app.state.media = MediaServices(settings, storage, original.processor)
 
     def read(key: str) -> bytes:
         return client.get_object(Bucket=bucket, Key=f"media/{key}")["Body"].read()
@@ -86,9 +98,9 @@ async def stored(request: pytest.FixtureRequest, app: FastAPI) -> AsyncIterator[
         return {item["Key"].removeprefix("media/") for item in listed}
 
     try:
-        yield Stored("s3", settings, read, keys)
+        with media_with(app, settings, storage):
+            yield Stored("s3", settings, read, keys)
     finally:
-        app.state.media = original
         await storage.close()
         for name, value in saved.items():
             if value is None:

@@ -15,13 +15,12 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.media.editing import MediaServices
 from app.media.storage import S3Storage
 from app.models import AuditEntry, Media
 from tests.accounts import Staff
 from tests.dbstate import database_state
 from tests.media import samples
-from tests.media.conftest import Stored
+from tests.media.conftest import Stored, media_with
 from tests.s3 import ACCESS_KEY, SECRET_KEY
 
 KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}/")
@@ -192,18 +191,14 @@ async def test_a_truncated_image_is_422_and_changes_nothing(
 async def test_an_upload_over_the_kinds_limit_is_413_as_it_streams(
     app: FastAPI, client: httpx.AsyncClient, staff: Staff, session: AsyncSession
 ) -> None:
-    services: MediaServices = app.state.media
-    small = services.settings.model_copy(update={"media_max_image_mb": 1})
-    app.state.media = MediaServices(small, services.storage, services.processor)
+    small = app.state.media.settings.model_copy(update={"media_max_image_mb": 1})
     before = await database_state(session)
     scratch = small.upload_dir
-    try:
+    with media_with(app, small):
         big = samples.photo(200, 200) + bytes(2 * 1024 * 1024)
         response = await upload(client, staff.headers(staff.editor), big)
         # A small audio file is under its own, larger limit.
         audio = await upload(client, staff.headers(staff.editor), samples.mp3())
-    finally:
-        app.state.media = services
     assert response.status_code == 413, response.text
     assert "at most 1 MB" in response.json()["detail"]
     assert audio.status_code == 201
@@ -357,8 +352,7 @@ async def test_a_retried_upload_with_the_same_idempotency_key_is_answered_once(
 async def test_a_store_that_refuses_the_files_is_503_and_records_nothing(
     app: FastAPI, client: httpx.AsyncClient, staff: Staff, session: AsyncSession, s3_endpoint: str
 ) -> None:
-    services: MediaServices = app.state.media
-    broken = services.settings.model_copy(
+    broken = app.state.media.settings.model_copy(
         update={
             "media_storage": "s3",
             "s3_bucket": "no-such-bucket",
@@ -367,12 +361,9 @@ async def test_a_store_that_refuses_the_files_is_503_and_records_nothing(
             "s3_secret_access_key": SECRET_KEY,
         }
     )
-    app.state.media = MediaServices(broken, S3Storage(broken), services.processor)
     before = await database_state(session)
-    try:
+    with media_with(app, broken, S3Storage(broken)):
         response = await upload(client, staff.headers(staff.editor), samples.png())
-    finally:
-        app.state.media = services
     assert response.status_code == 503
     assert response.headers["retry-after"] == "10"
     assert await database_state(session) == before
@@ -399,11 +390,9 @@ async def test_bytes_around_the_form_count_toward_the_limit(
     """A preamble or epilogue cannot carry more than the form may: past the largest limit
     the upload is 413 whatever part the bytes are in; what follows the closing boundary is
     not read."""
-    services: MediaServices = app.state.media
-    small = services.settings.model_copy(
+    small = app.state.media.settings.model_copy(
         update={f"media_max_{kind}_mb": 1 for kind in ("image", "video", "audio", "document")}
     )
-    app.state.media = MediaServices(small, services.storage, services.processor)
     form = (
         b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
         + samples.png()
@@ -416,15 +405,13 @@ async def test_bytes_around_the_form_count_toward_the_limit(
         yield form
         yield after
 
-    try:
+    with media_with(app, small):
         preamble = await client.post(
             "/v1/media", content=body(bytes(2 * 1024 * 1024), b""), headers=headers
         )
         epilogue = await client.post(
             "/v1/media", content=body(b"", bytes(2 * 1024 * 1024)), headers=headers
         )
-    finally:
-        app.state.media = services
     assert preamble.status_code == 413
     assert epilogue.status_code == 201, epilogue.text
     assert await session.scalar(select(func.count()).select_from(Media)) == 1
