@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench bench-writes bench-media bench-ticker lint typecheck clean install
+.PHONY: run test bench bench-writes bench-media bench-ticker bench-search lint typecheck clean install
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,8 @@ test: $(INSTALLED)
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	$(BIN)/python -m pytest -q
 
-## Throughput against the ceiling app, then the write, media and ticker fan-out benchmarks
-## (bench/README.md).
+## Throughput against the ceiling app, then the write, media, ticker fan-out and search
+## benchmarks (bench/README.md).
 ## Installs wrk when missing.
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
@@ -34,6 +34,12 @@ bench: $(INSTALLED)
 	PYTHON=$(abspath $(BIN)/python) bash bench/writes.sh
 	$(BIN)/python bench/media.py
 	$(BIN)/python bench/ticker.py
+	$(BIN)/python bench/search.py
+
+## Only the search benchmark: 2-word Arabic queries over 100,000 articles on SQLite and
+## PostgreSQL, suggestions, re-indexing, and what indexing adds to article writes.
+bench-search: $(INSTALLED)
+	$(BIN)/python bench/search.py
 
 ## Only the live ticker's fan-out: 100, 1,000 and 5,000 stream clients on one worker.
 bench-ticker: $(INSTALLED)
@@ -50,7 +56,7 @@ bench-writes: $(INSTALLED)
 	PYTHON=$(abspath $(BIN)/python) bash bench/writes.sh
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/ruff format --check app tests migrations
 
 typecheck: $(INSTALLED)

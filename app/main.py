@@ -35,6 +35,8 @@ from app.media.processor import MediaProcessor
 from app.media.router import router as media_router
 from app.media.storage import storage_from_settings
 from app.ops.router import router as ops_router
+from app.search.index import ensure_index_current, install_search_hooks
+from app.search.router import router as search_router
 from app.tags.router import router as tags_router
 from app.ticker import events as ticker_events
 from app.ticker.events import install_ticker_hooks
@@ -68,10 +70,12 @@ EXPOSED_HEADERS = [
 
 def install_model_hooks() -> None:
     """Session hooks that keep derived data in step with every ORM write: the content
-    revision, the listing rows and cards of articles, and the live ticker's events."""
+    revision, the listing rows and cards of articles, the live ticker's events and the search
+    index."""
     install_revision_hooks()
     install_listing_hooks()
     install_ticker_hooks()
+    install_search_hooks()
 
 
 async def _advance_clock(db: Database) -> None:
@@ -126,6 +130,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await refresh_planner_statistics(db.write_engine)
             # Cards carry absolute URLs: re-render them if those settings changed.
             await ensure_cards_current(db.write_engine)
+            # The search index is rebuilt when the text analysis changed (or after the
+            # migration that made it).
+            await ensure_index_current(db.write_engine)
         if settings.admin_username and settings.admin_password:
             await ensure_admin(db.write_engine, settings.admin_username, settings.admin_password)
         # Everything loaded so far lives as long as the process: keep it out of the cyclic
@@ -177,6 +184,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         users_router,
         api_keys_router,
         audit_router,
+        search_router,
         ops_router,
     ):
         app.include_router(router)

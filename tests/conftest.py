@@ -182,9 +182,9 @@ def count_queries(engine: AsyncEngine) -> Iterator[QueryCounter]:
 # shared rolled-back transaction above cannot run two statements at once on PostgreSQL).
 
 
-@pytest.fixture
-async def own_database(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    """A fresh, migrated database that this test's connections really share."""
+@asynccontextmanager
+async def fresh_database(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A fresh, migrated database of its own (its URL), dropped afterwards."""
     name = f"khabar_race_{uuid.uuid4().hex[:8]}"
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{_TMP / (name + '.db')}"
@@ -199,15 +199,24 @@ async def own_database(backend: str, request: pytest.FixtureRequest) -> AsyncIte
     async with engine.begin() as connection:
         await connection.run_sync(upgrade_connection)
     await engine.dispose()
-    yield url
-    if backend == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            (_TMP / f"{name}.db{suffix}").unlink(missing_ok=True)
-    else:
-        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as connection:
-            await connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-        await admin.dispose()
+    try:
+        yield url
+    finally:
+        if backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                (_TMP / f"{name}.db{suffix}").unlink(missing_ok=True)
+        else:
+            admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+            async with admin.connect() as connection:
+                await connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+            await admin.dispose()
+
+
+@pytest.fixture
+async def own_database(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A fresh, migrated database that this test's connections really share."""
+    async with fresh_database(backend, request) as url:
+        yield url
 
 
 @asynccontextmanager

@@ -48,8 +48,34 @@ def sanitize(html: str) -> str:
     )
 
 
-def _text(element: Any) -> str:
-    return " ".join(element.text_content().split())
+# Elements whose edges separate words: ``<p>a</p><cite>b</cite>`` and ``a<br>b`` are two
+# words each, not ``ab``.
+_SEPARATING = frozenset(
+    {"br", "p", "div", "li", "cite", "figcaption", "blockquote", "pre", "tr", "td", "th", "hr"}
+    | {f"h{level}" for level in range(1, 7)}
+)
+
+
+def _text(element: Any, skip: frozenset[str] = frozenset()) -> str:
+    """The element's text, whitespace collapsed; block edges and line breaks separate words;
+    elements named in ``skip`` are left out."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        separated = tag in _SEPARATING
+        if separated:
+            parts.append(" ")
+        parts.append(node.text or "")
+        for child in node:
+            if not (isinstance(child.tag, str) and child.tag in skip):
+                walk(child)
+            parts.append(child.tail or "")
+        if separated:
+            parts.append(" ")
+
+    walk(element)
+    return " ".join("".join(parts).split())
 
 
 def _inner_html(element: Any) -> str:
@@ -70,7 +96,7 @@ def _block(element: Any) -> dict[str, Any] | None:
     if tag in HEADINGS:
         return {"type": "heading", "level": int(tag[1]), "text": _text(element)}
     if tag == "blockquote":
-        block = {"type": "quote", "text": _text(element)}
+        block = {"type": "quote", "text": _text(element, skip=frozenset({"cite"}))}
         cite = element.find(".//cite")
         if cite is not None:
             block["cite"] = _text(cite)
@@ -128,6 +154,12 @@ class Body:
     word_count: int
 
 
+def _plain(block: dict[str, Any]) -> str:
+    """A block's words in the plain text: its text, a quote's attribution, a list's items."""
+    lines = [block.get("text") or "", block.get("cite") or "", *block.get("items", [])]
+    return "\n".join(line for line in lines if line)
+
+
 def parse_body(html: str) -> Body:
     """Sanitise ``html`` and derive its blocks, plain text and word count."""
     clean = sanitize(html)
@@ -147,9 +179,5 @@ def parse_body(html: str) -> Body:
             block = _block(element)
             if block is not None:
                 blocks[len(blocks) :] = [{**block, **_attrs(element)}]
-    text = "\n\n".join(
-        block.get("text") or "\n".join(block.get("items", []))
-        for block in blocks
-        if block.get("text") or block.get("items")
-    )
+    text = "\n\n".join(filter(None, map(_plain, blocks)))
     return Body(html=clean, blocks=blocks, text=text, word_count=count_words(text))

@@ -38,7 +38,7 @@ from app.articles.repository import bylines_statement, summary_select
 from app.articles.service import Bylines, summary
 from app.categories.repository import ALL_CATEGORIES
 from app.categories.service import CategoryTree, Node
-from app.core.revision import STATE_ID, bump_revision
+from app.core.revision import STATE_ID, bump_revision, claim_fingerprint
 from app.core.settings import get_settings
 from app.core.urls import configured
 from app.models import (
@@ -132,25 +132,11 @@ def card_fingerprint() -> str:
 async def ensure_cards_current(engine: AsyncEngine) -> bool:
     """Re-render every card when the URL settings changed since they were rendered.
 
-    Runs at start-up. With several workers starting at once, the conditional UPDATE on the
-    single state row lets one of them do it while the others wait for its commit and find
-    nothing left to do. True when this call re-rendered.
+    Runs at start-up; of several workers starting at once, one does it
+    (``claim_fingerprint``). True when this call re-rendered.
     """
-    fingerprint = card_fingerprint()
     async with AsyncSession(engine) as session, session.begin():
-        claimed = await session.execute(
-            update(ContentState)
-            .where(
-                ContentState.id == STATE_ID,
-                or_(
-                    ContentState.card_fingerprint.is_(None),
-                    ContentState.card_fingerprint != fingerprint,
-                ),
-            )
-            .values(card_fingerprint=fingerprint)
-            .execution_options(synchronize_session=False)
-        )
-        if not getattr(claimed, "rowcount", 0):
+        if not await claim_fingerprint(session, ContentState.card_fingerprint, card_fingerprint()):
             return False
         await session.run_sync(
             lambda sync: render_cards(sync, list(sync.scalars(select(Article.id))))

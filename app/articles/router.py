@@ -14,7 +14,7 @@ from app.articles.dependencies import (
     ArticleListQuery,
     ArticleListQueryDep,
 )
-from app.articles.repository import ListFilter
+from app.articles.filters import list_filter
 from app.articles.schemas import (
     ArticleCreate,
     ArticleEditorialRead,
@@ -27,7 +27,6 @@ from app.articles.schemas import (
 )
 from app.auth.dependencies import UserDep
 from app.auth.principal import Principal
-from app.authors import repository as authors_repository
 from app.categories.service import load_tree
 from app.core.database import PrimaryReadSession, WriteSession, get_database
 from app.core.errors import (
@@ -46,7 +45,6 @@ from app.core.responses import private_json, private_page
 from app.core.schemas import MAX_ID
 from app.models import Article
 from app.models.base import utcnow
-from app.tags import repository as tags_repository
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 REVISIONS_CURSOR = "revisions"
@@ -67,7 +65,7 @@ async def list_articles(
 ) -> Response:
     if query.status is not None:
         return await _editorial_list(request, read, query)
-    filters, keys = await _filters(read, query)
+    filters, keys = await list_filter(read, query)
     rows, next_cursor = await service.list_articles(
         read, read.viewer, utcnow(), filters, cursor=query.cursor, limit=query.limit
     )
@@ -79,41 +77,6 @@ async def list_articles(
         headers={"Link": link} if link else None,
         url_placeholders=False,
     )
-
-
-async def _filters(read: PublicRead, query: ArticleListQuery) -> tuple[ListFilter, list[str]]:
-    """The list filters by id, and the surrogate keys they add."""
-    keys = ["articles"]
-    section_id = tag_id = author_id = None
-    if query.category is not None:
-        tree = await load_tree(read, read.cache.revision)
-        node = tree.by_slug.get(query.category)
-        if node is None:
-            raise InvalidParameter(["query", "category"], f"No category «{query.category}».")
-        section_id = node.id
-        keys.append(f"category-{node.id}")
-    if query.tag is not None:
-        tag_row = await tags_repository.by_slug(read.session, query.tag)
-        if tag_row is None:
-            raise InvalidParameter(["query", "tag"], f"No tag «{query.tag}».")
-        tag_id = tag_row.id
-        keys.append(f"tag-{tag_id}")
-    if query.author is not None:
-        author_row = await authors_repository.by_slug(read.session, query.author)
-        if author_row is None:
-            raise InvalidParameter(["query", "author"], f"No author «{query.author}».")
-        author_id = author_row.id
-        keys.append(f"author-{author_id}")
-    filters = ListFilter(
-        section_id=section_id,
-        tag_id=tag_id,
-        author_id=author_id,
-        language=query.language,
-        since=query.since,
-        until=query.until,
-        is_breaking=query.is_breaking,
-    )
-    return filters, keys
 
 
 async def _editorial_list(request: Request, read: PublicRead, query: ArticleListQuery) -> Response:
@@ -128,7 +91,7 @@ async def _editorial_list(request: Request, read: PublicRead, query: ArticleList
             raise InvalidParameter(
                 ["query", name], f"{name} cannot be combined with status (lists by last change)."
             )
-    filters, _keys = await _filters(read, query)
+    filters, _keys = await list_filter(read, query)
     async with get_database(request).primary_read_sessions() as session:
         items, next_cursor = await service.editorial_page(
             session,

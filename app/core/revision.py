@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import func, select, union_all, update
+from sqlalchemy import func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -158,6 +158,22 @@ async def ensure_state_row(session: AsyncSession) -> None:
     if exists is None:
         session.add(ContentState(id=STATE_ID, revision=1))
         await session.flush()
+
+
+async def claim_fingerprint(session: AsyncSession, column: Any, fingerprint: str) -> bool:
+    """Record ``fingerprint`` in a column of the state row unless it is there already; True
+    when this call changed it, and so owes the work that brings the derived data up to it.
+
+    For derived data rebuilt at start-up (cards, the search index): with several workers
+    starting at once, the conditional UPDATE lets one of them claim the work while the others
+    wait for its commit and find nothing left to do."""
+    claimed = await session.execute(
+        update(ContentState)
+        .where(ContentState.id == STATE_ID, or_(column.is_(None), column != fingerprint))
+        .values({column.key: fingerprint})
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(claimed, "rowcount", 0))
 
 
 async def advance_clock(session: AsyncSession) -> bool:

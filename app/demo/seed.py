@@ -51,6 +51,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.ticker import TICKER_PRIORITIES
+from app.search import index as search_index
 
 #: One seed for the whole demo: the same database every time, for tests and screenshots.
 DEMO_SEED = 20261128
@@ -770,6 +771,7 @@ async def seed_demo(
     # Listing rows are derived data: rebuild them once everything they derive from exists.
     await refresh_listing(session)
     await ensure_state_row(session)
+    await session.run_sync(search_index.rebuild)
     await bump_revision(session)
 
     def count(status: str) -> int:
@@ -918,6 +920,7 @@ async def load_bulk(
     language_weights = [72 if lang == "ar" else 28 for lang in languages]
     every_image = [i for ids in catalogue.images.values() for i in ids]
     slugs: dict[str, str] = {}
+    loaded: list[int] = []
     # Declarative types ``__table__`` as a FromClause; these are plain Tables.
     articles = cast(Table, Article.__table__)
     tag_links = cast(Table, ArticleTag.__table__)
@@ -978,6 +981,7 @@ async def load_bulk(
             )
         }
         ids = [id_of[slug] for slug in new_slugs]
+        loaded.extend(ids)
 
         tag_rows: list[dict[str, Any]] = []
         author_rows: list[dict[str, Any]] = []
@@ -1011,5 +1015,6 @@ async def load_bulk(
             await session.execute(insert(author_links), author_rows)
 
     await refresh_listing(session)
+    await search_index.reindex(session, loaded)
     await ensure_state_row(session)
     await bump_revision(session)

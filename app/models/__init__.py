@@ -19,6 +19,7 @@ from app.models.content_state import ContentState
 from app.models.idempotency import IdempotencyRecord
 from app.models.media import Media
 from app.models.revision import ArticleRevision
+from app.models.search import ArticleSearch
 from app.models.tag import Tag
 from app.models.ticker import TickerAnnounced, TickerEvent, TickerItem
 from app.models.user import User
@@ -31,6 +32,7 @@ __all__ = [
     "ArticleMedia",
     "ArticleRelated",
     "ArticleRevision",
+    "ArticleSearch",
     "ArticleSection",
     "ArticleTag",
     "AuditEntry",

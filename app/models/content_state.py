@@ -23,3 +23,5 @@ class ContentState(Base):
     next_transition_at: Mapped[datetime | None]
     #: The URL settings article cards were rendered with (``app.articles.listing``).
     card_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    #: The text analysis the search index was built with (``app.search.index``).
+    search_fingerprint: Mapped[str | None] = mapped_column(String(64))

@@ -58,7 +58,22 @@ from typing import Protocol, cast
 # Snowball ships no type information; the one method used is described by ``_Stemmer``.
 import snowballstemmer  # type: ignore[import-untyped]
 
-__all__ = ["Token", "index_text", "normalize", "terms", "tokens"]
+__all__ = [
+    "ANALYSIS_VERSION",
+    "Token",
+    "chunk_terms",
+    "forms",
+    "index_text",
+    "normalize",
+    "suggest_text",
+    "terms",
+    "tokens",
+    "words",
+]
+
+#: Raise it with any change that makes a text give other terms: the search index is then
+#: rebuilt when the app next starts (``app.search.index``).
+ANALYSIS_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +399,23 @@ def tokens(text: str, language: str | None = None) -> list[Token]:
     return out
 
 
+@functools.lru_cache(maxsize=200_000)
+def _chunk_terms(chunk: str, key: str) -> frozenset[str]:
+    return frozenset(term for m in _WORD.finditer(chunk) for term, _, _ in _analyse(m.group(), key))
+
+
+def chunk_terms(chunk: str, language: str | None = None) -> frozenset[str]:
+    """The terms of a run of text without whitespace (``«الانتخابات،»``), memoised: finding
+    which part of a long text holds a term is then a dictionary lookup per run, without
+    running the word pattern over the whole text."""
+    return _chunk_terms(chunk, _language_key(language))
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of ``text`` as written."""
+    return [match.span() for match in _WORD.finditer(text)]
+
+
 def terms(text: str, language: str | None = None) -> list[str]:
     """The terms of ``text`` in order, duplicates kept."""
     key = _language_key(language)
@@ -393,6 +425,29 @@ def terms(text: str, language: str | None = None) -> list[str]:
 def index_text(text: str, language: str | None = None) -> str:
     """What the engines index: the terms joined by single spaces. Every character is a Unicode
     letter or number (decimal digits ASCII) or the separating space, so SQLite FTS5's
-    ``unicode61`` tokenizer and PostgreSQL's ``to_tsvector('simple', …)`` each read back exactly
-    these terms."""
+    ``unicode61`` tokenizer reads back exactly these terms (PostgreSQL is given them as a
+    ``tsvector`` literal: :mod:`app.search.engines`)."""
     return " ".join(terms(text, language))
+
+
+# --- Words as typed (title suggestions) ------------------------------------------------------
+
+
+def forms(word: str) -> tuple[str, ...]:
+    """The unstemmed forms a word is found by while it is being typed: each letter-and-digit
+    run of the normalised word, and for an Arabic one also the run without its article
+    (``والمدرسة`` → ``والمدرسه``, ``مدرسه``). Stems serve finished words; a word being typed is
+    matched by the beginning of its forms, since a partly typed word does not stem to the
+    beginning of its finished stem (``runn`` is not the start of ``run``)."""
+    found: list[str] = []
+    for part in _SUBWORD.findall(normalize(word).translate(_TERM_TABLE)):
+        found.append(part)
+        if _has_arabic(part):
+            found.append(_strip_articles(part))
+    return tuple(dict.fromkeys(found))
+
+
+def suggest_text(text: str) -> str:
+    """What title suggestions index: the :func:`forms` of every word, joined by spaces (letters
+    and digits only, like :func:`index_text`)."""
+    return " ".join(form for match in _WORD.finditer(text) for form in forms(match.group()))

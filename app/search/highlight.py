@@ -28,12 +28,15 @@ from collections.abc import Sequence
 
 from app.search import analysis
 
-__all__ = ["highlight"]
+__all__ = ["highlight", "matches"]
 
 _ELLIPSIS = "…"
 _MAX_GAP = 40
 _MAX_WORD = 60
 _WHITESPACE = re.compile(r"\s+")
+_CHUNK = re.compile(r"\S+")
+#: Texts longer than this are first narrowed to the runs around the first match.
+_LONG_TEXT = 1500
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -46,12 +49,20 @@ def _gap(text: str) -> str:
     return html.escape(text)
 
 
-def _words(text: str, wanted: frozenset[str], language: str | None) -> list[tuple[int, int, bool]]:
+def _words(
+    text: str, wanted: frozenset[str], language: str | None, prefixes: tuple[str, ...]
+) -> list[tuple[int, int, bool]]:
     """(start, end, matches) of each word of ``text``; a word analysed into several terms
-    matches if any of them is wanted."""
+    matches if any of them is wanted, or if one of its unstemmed forms
+    (:func:`app.search.analysis.forms`) begins with one of ``prefixes``."""
     words: list[tuple[int, int, bool]] = []
     for token in analysis.tokens(text, language):
-        hit = token.term in wanted
+        hit = token.term in wanted or (
+            bool(prefixes)
+            and any(
+                form.startswith(prefixes) for form in analysis.forms(text[token.start : token.end])
+            )
+        )
         if words and token.start < words[-1][1]:
             start, end, matched = words[-1]
             words[-1] = (start, max(end, token.end), matched or hit)
@@ -61,21 +72,32 @@ def _words(text: str, wanted: frozenset[str], language: str | None) -> list[tupl
 
 
 def highlight(
-    text: str, query_words: Sequence[str], language: str | None = None, *, max_words: int = 30
+    text: str,
+    query_words: Sequence[str],
+    language: str | None = None,
+    *,
+    max_words: int = 30,
+    prefixes: Sequence[str] = (),
 ) -> str:
     """An HTML snippet of ``text`` around the first word whose term is in ``query_words`` (the
-    ``words`` of a parsed query), every such word wrapped in ``<mark>``. ``language`` is the
-    text's language, as given when it was indexed."""
+    ``words`` of a parsed query) or whose form begins with one of ``prefixes`` (words being
+    typed, and the forms of those already typed), every such word wrapped in ``<mark>``.
+    ``language`` is the text's language, as given when it was indexed."""
     if max_words < 1:
         raise ValueError("max_words must be at least 1")
-    words = _words(text, frozenset(query_words), language)
+    wanted = frozenset(query_words)
+    starts = tuple(p for p in prefixes if p)
+    cut_before = cut_after = False
+    if len(text) > _LONG_TEXT and not starts:
+        text, cut_before, cut_after = _around_first_match(text, wanted, language, max_words)
+    words = _words(text, wanted, language, starts)
     if not words:
         return ""
     first = next((index for index, word in enumerate(words) if word[2]), 0)
     begin = max(0, first - max_words // 3)
     end = min(len(words), begin + max_words)
     begin = max(0, end - max_words)
-    parts: list[str] = [f"{_ELLIPSIS} "] if begin > 0 else []
+    parts: list[str] = [f"{_ELLIPSIS} "] if begin > 0 or cut_before else []
     previous_end: int | None = None
     for start, stop, matched in words[begin:end]:
         if previous_end is not None:
@@ -84,6 +106,37 @@ def highlight(
         word = html.escape(word if len(word) <= _MAX_WORD else word[:_MAX_WORD] + _ELLIPSIS)
         parts.append(f"<mark>{word}</mark>" if matched else word)
         previous_end = stop
-    if end < len(words):
+    if end < len(words) or cut_after:
         parts.append(f" {_ELLIPSIS}")
     return "".join(parts)
+
+
+def matches(text: str, query_words: Sequence[str], language: str | None = None) -> bool:
+    """Whether a word of ``text`` has one of the terms (cheap: one lookup per run of text)."""
+    wanted = frozenset(query_words)
+    return any(
+        not wanted.isdisjoint(analysis.chunk_terms(m.group(), language))
+        for m in _CHUNK.finditer(text)
+    )
+
+
+def _around_first_match(
+    text: str, wanted: frozenset[str], language: str | None, max_words: int
+) -> tuple[str, bool, bool]:
+    """The runs of ``text`` (maximal runs without whitespace) from ``2 × max_words`` before
+    the first run holding a wanted term to ``3 × max_words`` after it (from the start when
+    none does), and whether that cut the text before and after. A long body is narrowed with
+    one memoised lookup per run; only the part kept is analysed word by word."""
+    spans = [m.span() for m in _CHUNK.finditer(text)]
+    hit = next(
+        (
+            index
+            for index, (start, end) in enumerate(spans)
+            if not wanted.isdisjoint(analysis.chunk_terms(text[start:end], language))
+        ),
+        0,
+    )
+    low, high = max(0, hit - 2 * max_words), min(len(spans), hit + 3 * max_words)
+    if not spans or (low == 0 and high == len(spans)):
+        return text, False, False
+    return text[spans[low][0] : spans[high - 1][1]], low > 0, high < len(spans)

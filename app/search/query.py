@@ -36,9 +36,13 @@ __all__ = [
     "MAX_QUERY_CHARS",
     "Query",
     "QueryTooLong",
+    "Suggestion",
     "parse",
+    "suggestion",
     "to_fts5",
+    "to_fts5_suggest",
     "to_tsquery",
+    "to_tsquery_suggest",
 ]
 
 MAX_QUERY_CHARS = 500
@@ -177,10 +181,90 @@ def _tsquery_item(item: tuple[str, ...]) -> str:
 
 
 def to_tsquery(query: Query) -> str:
-    """A PostgreSQL ``to_tsquery('simple', …)`` string: ``'a' & ('b' <-> 'c') & !'d'``: terms
-    single-quoted, phrases with ``<->``, required items joined with ``&``, each exclusion as
-    ``& !``. Raises ``ValueError`` if nothing is required."""
+    """A PostgreSQL ``tsquery`` literal, cast as it is (``CAST(… AS tsquery)``: no parser or
+    dictionary runs on it): ``'a' & ('b' <-> 'c') & !'d'``: terms single-quoted, phrases with
+    ``<->``, required items joined with ``&``, each exclusion as ``& !``. Raises
+    ``ValueError`` if nothing is required."""
     required, excluded = _cleaned(query)
     parts = [_tsquery_item(item) for item in required]
     parts += ["!" + _tsquery_item(item) for item in excluded]
     return " & ".join(parts)
+
+
+# --- Suggestions as the reader types -----------------------------------------------------------
+
+#: A suggestion needs this many characters of the word being typed, when it is the only word:
+#: one letter would match most of the titles of the archive.
+MIN_PREFIX_CHARS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """What a suggested title must contain, in :func:`app.search.analysis.forms`: one of the
+    forms of each word already typed (``required``, a tuple of forms per word), and a word
+    beginning with one of ``prefixes`` (the forms of the word being typed). Empty when there
+    is not enough to suggest from."""
+
+    required: tuple[tuple[str, ...], ...]
+    prefixes: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.prefixes and not self.required
+
+
+def suggestion(q: str) -> Suggestion:
+    """The words of ``q`` before its last one are complete; the last one, unless something
+    other than a letter or digit follows it, is being typed. Quotes and minus signs are text
+    here. Raises :class:`QueryTooLong` for more than :data:`MAX_QUERY_CHARS` characters."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryTooLong(f"a query has at most {MAX_QUERY_CHARS} characters, not {len(q)}")
+    spans = analysis.words(q)
+    typing = spans[-1] if spans and spans[-1][1] == len(q) else None
+    complete = spans[:-1] if typing is not None else spans
+    required = _Items()
+    for start, end in complete:
+        required.add(analysis.forms(q[start:end]))
+    prefixes: tuple[str, ...] = ()
+    if typing is not None:
+        kept: list[str] = []
+        for form in sorted(analysis.forms(q[typing[0] : typing[1]]), key=len):
+            if not any(form.startswith(shorter) for shorter in kept):
+                kept.append(form)  # a longer form beginning with a kept one adds nothing
+        prefixes = tuple(kept)
+        if not required.items and min(map(len, prefixes), default=0) < MIN_PREFIX_CHARS:
+            prefixes = ()
+    return Suggestion(tuple(required.items), prefixes)
+
+
+def _any_of(options: list[str], separator: str) -> str:
+    return options[0] if len(options) == 1 else "(" + separator.join(options) + ")"
+
+
+def _suggest_parts(suggestion: Suggestion, exact: str, prefix: str, separator: str) -> list[str]:
+    parts = [
+        _any_of([exact.format(form) for form in forms], separator)
+        for forms in (tuple(filter(None, map(_clean_term, item))) for item in suggestion.required)
+        if forms
+    ]
+    starts = [prefix.format(p) for p in map(_clean_term, suggestion.prefixes) if p]
+    if starts:
+        parts.append(_any_of(starts, separator))
+    if not parts:
+        raise ValueError("an empty suggestion: check Suggestion.is_empty first")
+    return parts
+
+
+def _clean_term(term: str) -> str:
+    return "".join(c for c in term if c.isalnum())
+
+
+def to_fts5_suggest(suggestion: Suggestion) -> str:
+    """An FTS5 expression over the forms of titles: a form of each typed word, and a form
+    beginning with a prefix: ``("a" OR "b") AND "c" *``."""
+    return " AND ".join(_suggest_parts(suggestion, '"{}"', '"{}" *', " OR "))
+
+
+def to_tsquery_suggest(suggestion: Suggestion) -> str:
+    """The same as a ``tsquery`` literal: ``('a' | 'b') & 'c':*``."""
+    return " & ".join(_suggest_parts(suggestion, "'{}'", "'{}':*", " | "))

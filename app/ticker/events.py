@@ -136,9 +136,7 @@ def _affects_ticker(obj: Any, deleted: bool) -> bool:
         return True
     if isinstance(obj, Article) and not inspect(obj).pending:
         state = inspect(obj)
-        return deleted or any(
-            state.attrs[name].history.has_changes() for name in VISIBILITY_FIELDS
-        )
+        return deleted or any(state.attrs[name].history.has_changes() for name in VISIBILITY_FIELDS)
     return False
 
 
@@ -155,7 +153,7 @@ def _before_commit(session: Session) -> None:
     # The commit's own flush comes after this hook: flush now, so its changes are seen.
     session.flush()
     changed = session.info.pop(_CHECK, False)
-    clock = session.info.pop(CLOCK_ADVANCED, False)
+    clock = session.info.get(CLOCK_ADVANCED, False)  # the search index reads it too
     if changed or clock:
         announce(session, utcnow())
 

@@ -9,12 +9,18 @@ from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models import Base
+from app.models.search import include_name
 
 
 async def test_migrated_schema_equals_the_models(connection: AsyncConnection) -> None:
     def diff(sync_connection: Any) -> list[Any]:
         context = MigrationContext.configure(
-            sync_connection, opts={"compare_type": True, "target_metadata": Base.metadata}
+            sync_connection,
+            opts={
+                "compare_type": True,
+                "target_metadata": Base.metadata,
+                "include_name": include_name,
+            },
         )
         return list(compare_metadata(context, Base.metadata))
 

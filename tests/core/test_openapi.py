@@ -20,6 +20,8 @@ PUBLIC_READS = [
     "/v1/collections/{slug}",
     "/v1/feed",
     "/v1/ticker",
+    "/v1/search",
+    "/v1/search/suggest",
 ]
 
 

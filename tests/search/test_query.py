@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.search.analysis import index_text, terms
+from app.search.analysis import forms, index_text, suggest_text, terms
 from app.search.highlight import highlight
 from app.search.query import (
     MAX_ITEMS,
@@ -22,8 +22,11 @@ from app.search.query import (
     Query,
     QueryTooLong,
     parse,
+    suggestion,
     to_fts5,
+    to_fts5_suggest,
     to_tsquery,
+    to_tsquery_suggest,
 )
 
 PROPERTIES = settings(max_examples=300, deadline=None, database=None)
@@ -362,6 +365,105 @@ def test_tsquery_grammar(q: str) -> None:
             to_tsquery(query)
         return
     assert TSQUERY.fullmatch(to_tsquery(query)), to_tsquery(query)
+
+
+# --- Suggestions as the reader types ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def titles() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:")
+    connection.execute(
+        "CREATE VIRTUAL TABLE s USING fts5(words, tokenize='unicode61 remove_diacritics 0')"
+    )
+    connection.executemany(
+        "INSERT INTO s (rowid, words) VALUES (?, ?)",
+        [(n, suggest_text(text)) for n, text in enumerate(ARTICLES, start=1)],
+    )
+    yield connection
+    connection.close()
+
+
+def suggested(titles: sqlite3.Connection, q: str) -> list[int]:
+    expression = to_fts5_suggest(suggestion(q))
+    return [r[0] for r in titles.execute("SELECT rowid FROM s WHERE s MATCH ?", (expression,))]
+
+
+def test_word_forms_are_normalised_unstemmed_with_and_without_the_article() -> None:
+    assert forms("والمدرسة") == ("والمدرسه", "مدرسه")
+    assert forms("Running") == ("running",)
+    assert forms("أَحْمَد") == ("احمد",)
+
+
+def test_the_last_word_is_being_typed_unless_something_follows_it() -> None:
+    typing = suggestion("الرئيس الانتخا")
+    assert typing.required == (("الرييس", "رييس"),)
+    assert typing.prefixes == ("انتخا", "الانتخا")
+    finished = suggestion("الرئيس الانتخابات ")
+    assert finished.prefixes == ()
+    assert len(finished.required) == 2
+
+
+@pytest.mark.parametrize(
+    ("q", "rows"),
+    [
+        ("الانتخا", [1]),  # a partly typed word, article and all
+        ("انتخا", [1]),
+        ("والرئ", [1, 2]),  # the conjunction and article typed or not
+        ("الرئي", [1, 2]),
+        ("elect", [2]),
+        ("Electi", [2]),  # past the stem ("elect"): the unstemmed word still begins so
+        ("الرئيس اللب", [2]),
+        ("المستشفى الرئ", [2]),
+        ("كتب الوز", [3]),  # tashkeel in the title does not block
+        ("cov", [5]),
+    ],
+)
+def test_a_partly_typed_query_finds_its_titles(
+    titles: sqlite3.Connection, q: str, rows: list[int]
+) -> None:
+    assert sorted(suggested(titles, q)) == rows
+
+
+def test_one_letter_alone_suggests_nothing_but_after_a_word_it_does() -> None:
+    assert suggestion("ا").is_empty
+    assert suggestion("  ").is_empty
+    assert not suggestion("الرئيس ا").is_empty
+
+
+def test_suggest_expressions_for_both_engines() -> None:
+    typed = suggestion("والرئيس انتخا")
+    assert to_fts5_suggest(typed) == '("والرييس" OR "رييس") AND "انتخا" *'
+    assert to_tsquery_suggest(typed) == "('والرييس' | 'رييس') & 'انتخا':*"
+    with pytest.raises(ValueError, match="empty suggestion"):
+        to_fts5_suggest(suggestion("ا"))
+
+
+@PROPERTIES
+@given(q=queries)
+def test_suggest_expressions_always_execute(titles: sqlite3.Connection, q: str) -> None:
+    typed = suggestion(q)
+    if typed.is_empty:
+        return
+    titles.execute("SELECT rowid FROM s WHERE s MATCH ?", (to_fts5_suggest(typed),)).fetchall()
+    assert re.fullmatch(r"[^\W_]|[\w'():*&| ]+", to_tsquery_suggest(typed))
+
+
+@PROPERTIES
+@given(text=st.text(min_size=1, max_size=80), cut=st.integers(min_value=2, max_value=80))
+def test_every_beginning_of_a_title_finds_it(
+    titles: sqlite3.Connection, text: str, cut: int
+) -> None:
+    """Typed up to any point, a title is among the suggestions for what was typed."""
+    typed = text[:cut]
+    query = suggestion(typed)
+    if query.is_empty:
+        return
+    titles.execute("INSERT INTO s (rowid, words) VALUES (1000, ?)", (suggest_text(text),))
+    try:
+        assert 1000 in suggested(titles, typed)
+    finally:
+        titles.execute("DELETE FROM s WHERE rowid = 1000")
 
 
 # --- Highlighting ------------------------------------------------------------------------------

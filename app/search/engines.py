@@ -1,0 +1,225 @@
+"""The two search engines behind one interface: SQLite FTS5 and PostgreSQL full-text search.
+
+Both index the same thing, the terms :mod:`app.search.analysis` makes of an article's title,
+subtitle and summary, and body, and both are queried with the terms it makes of the reader's
+query, so they agree on what matches. Neither engine's own text processing touches the text:
+
+* **SQLite**: ``article_search`` keeps the analysed columns as space-separated terms; the FTS5
+  table ``article_fts`` indexes them as external content (triggers of the migration keep it in
+  step) with the ``unicode61`` tokenizer, which reads each term back as one token. Matching is
+  an FTS5 expression (:func:`app.search.query.to_fts5`); relevance is BM25 with the columns
+  weighted 10 (title), 4 (summary), 1 (body).
+* **PostgreSQL**: the terms and their positions are written as a ``tsvector`` literal (title
+  weight A, summary B, body C), so no text-search parser or dictionary runs; the query is a
+  ``tsquery`` literal (:func:`app.search.query.to_tsquery`), cast likewise. Relevance is
+  ``ts_rank_cd`` (cover density) with the weights A 1.0, B 0.4, C 0.1 (the same ratios as
+  BM25's column weights) and length normalisation 1 (÷ 1 + log length).
+
+Title suggestions match another index of each title: its words unstemmed
+(:func:`app.search.analysis.forms`), so that the beginning of a word being typed finds it:
+the FTS5 table ``article_suggest`` (with prefix indexes), and the ``title_words`` vector.
+
+News wants recent stories first among equally good matches: the score is the relevance times a
+freshness boost, ``1 + FRESHNESS / (1 + age in hours / FRESHNESS_HOURS)``: a story published
+just now counts double, one three days old 1.5 times, one a month old 1.09 times. Scores of
+the two engines are on different scales; only their order matters.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    REAL,
+    ColumnElement,
+    Float,
+    Integer,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
+from sqlalchemy.sql import Select
+
+from app.models import ArticleSearch
+from app.models.base import UTCDateTime
+from app.search import analysis
+from app.search.query import (
+    Query,
+    Suggestion,
+    to_fts5,
+    to_fts5_suggest,
+    to_tsquery,
+    to_tsquery_suggest,
+)
+
+#: How much a story published this moment gains over an old one (×2), and how fast it fades.
+FRESHNESS = 1.0
+FRESHNESS_HOURS = 72.0
+
+#: BM25 weights of the title, summary and body columns (SQLite).
+BM25_WEIGHTS = (10.0, 4.0, 1.0)
+#: ``ts_rank_cd`` weights of D, C (body), B (summary), A (title) (PostgreSQL).
+RANK_WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
+
+# PostgreSQL's limits on a tsvector: positions run up to 16,383 and a lexeme keeps at most
+# 256 of them; the columns are kept apart so that a phrase cannot run across two.
+_MAX_POSITION = 16_383
+_MAX_POSITIONS_PER_LEXEME = 256
+_COLUMN_GAP = 100
+_WEIGHTS = ("A", "B", "C")
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """What is indexed of one article, as written."""
+
+    title: str
+    summary: str
+    body: str
+    language: str
+
+
+class Engine(Protocol):
+    name: str
+
+    def document(self, texts: Texts) -> dict[str, Any]:
+        """The ``article_search`` column values (besides id, language, time) for an article."""
+
+    def matching(self, query: Query) -> tuple[Select[Any], ColumnElement[float]]:
+        """A select of the matching ``article_search`` rows and the relevance of each."""
+
+    def suggesting(self, suggestion: Suggestion) -> tuple[Select[Any], ColumnElement[float]]:
+        """The same for title suggestions, over the unstemmed forms of the titles' words: each
+        complete word, and one beginning with the word being typed."""
+
+    def age_hours(self, now: Any) -> ColumnElement[float]:
+        """Hours from a row's ``published_at`` to ``now``."""
+
+
+def freshness(age_hours: ColumnElement[float]) -> ColumnElement[float]:
+    age = case((age_hours < 0, 0.0), else_=age_hours)
+    return type_coerce(1.0 + FRESHNESS / (1.0 + age / FRESHNESS_HOURS), Float)
+
+
+class SQLiteEngine:
+    name = "sqlite"
+
+    def document(self, texts: Texts) -> dict[str, Any]:
+        return {
+            "title": analysis.index_text(texts.title, texts.language),
+            "summary": analysis.index_text(texts.summary, texts.language),
+            "body": analysis.index_text(texts.body, texts.language),
+            "title_words": analysis.suggest_text(texts.title),
+            "document": None,
+        }
+
+    def _match(
+        self, fts_table: str, expression: str, weights: Sequence[float]
+    ) -> tuple[Select[Any], ColumnElement[float]]:
+        fts = table(fts_table, column("rowid", Integer))
+        name: ColumnElement[Any] = literal_column(fts_table)
+        # bm25() is smaller for better matches; the relevance is its negation.
+        relevance = -type_coerce(func.bm25(name, *weights), Float)
+        rows = (
+            select(ArticleSearch)
+            .select_from(fts)
+            .join(ArticleSearch, ArticleSearch.article_id == fts.c.rowid)
+            .where(name.op("MATCH")(bindparam("match", expression)))
+        )
+        return rows, relevance
+
+    def matching(self, query: Query) -> tuple[Select[Any], ColumnElement[float]]:
+        return self._match("article_fts", to_fts5(query), BM25_WEIGHTS)
+
+    def suggesting(self, suggestion: Suggestion) -> tuple[Select[Any], ColumnElement[float]]:
+        return self._match("article_suggest", to_fts5_suggest(suggestion), (1.0,))
+
+    def age_hours(self, now: Any) -> ColumnElement[float]:
+        return type_coerce(
+            (func.julianday(now) - func.julianday(ArticleSearch.published_at)) * 24.0, Float
+        )
+
+
+def tsvector_literal(columns: Sequence[Sequence[str]]) -> str:
+    """A ``tsvector`` in PostgreSQL's input syntax: each column's terms with their positions,
+    the first column weighted A, the second B, the third C."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    position = 0
+    for weight, terms in zip(_WEIGHTS, columns, strict=False):
+        for term in terms:
+            position += 1
+            if position > _MAX_POSITION:
+                break
+            kept = positions[term]
+            if len(kept) < _MAX_POSITIONS_PER_LEXEME:
+                kept.append(f"{position}{weight}")
+        position += _COLUMN_GAP
+    return " ".join(
+        "'" + term.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(at)
+        for term, at in positions.items()
+    )
+
+
+class PostgreSQLEngine:
+    name = "postgresql"
+
+    def document(self, texts: Texts) -> dict[str, Any]:
+        language = texts.language
+        columns = [
+            analysis.terms(texts.title, language),
+            analysis.terms(texts.summary, language),
+            analysis.terms(texts.body, language),
+        ]
+        title_words = analysis.suggest_text(texts.title).split()
+        return {
+            "title": None,
+            "summary": None,
+            "body": None,
+            "title_words": tsvector_literal([title_words]),
+            "document": tsvector_literal(columns),
+        }
+
+    def _match(self, vector: Any, expression: str) -> tuple[Select[Any], ColumnElement[float]]:
+        tsquery = cast(bindparam("match", expression), TSQUERY)
+        weights = cast(literal_column(f"'{RANK_WEIGHTS}'"), ARRAY(REAL))
+        document = type_coerce(vector, TSVECTOR)
+        relevance = cast(func.ts_rank_cd(weights, document, tsquery, 1), Float)
+        rows = select(ArticleSearch).where(document.op("@@")(tsquery))
+        return rows, relevance
+
+    def matching(self, query: Query) -> tuple[Select[Any], ColumnElement[float]]:
+        return self._match(ArticleSearch.document, to_tsquery(query))
+
+    def suggesting(self, suggestion: Suggestion) -> tuple[Select[Any], ColumnElement[float]]:
+        return self._match(ArticleSearch.title_words, to_tsquery_suggest(suggestion))
+
+    def age_hours(self, now: Any) -> ColumnElement[float]:
+        return type_coerce(
+            func.extract("epoch", cast(now, UTCDateTime()) - ArticleSearch.published_at) / 3600.0,
+            Float,
+        )
+
+
+_ENGINES: dict[str, Engine] = {"sqlite": SQLiteEngine(), "postgresql": PostgreSQLEngine()}
+
+
+def engine_for(dialect_name: str) -> Engine:
+    return _ENGINES[dialect_name]
+
+
+def texts_of(
+    title: str, subtitle: str | None, summary: str | None, body: str, language: str
+) -> Texts:
+    """The indexed texts of an article: the subtitle counts with the summary."""
+    standfirst = "\n".join(part for part in (subtitle, summary) if part)
+    return Texts(title, standfirst, body or "", language)
