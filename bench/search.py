@@ -12,7 +12,7 @@ suite's ``tests.postgres.postgres_cluster``), this script:
    distinct two-word Arabic queries, one at a time, made of words of real titles of the
    archive (so they find something; how many, is reported); three passes in new orders, each
    pass's p50/p95 noted, the medians of the three reported. Then 300 title suggestions for
-   words being typed (2-6 letters), the same way;
+   words being typed (3-7 letters), the same way;
 4. times article writes in-process with the app's real write path (``httpx`` on the ASGI
    app, no network): an editor creates a draft (a unique ~650-word Arabic body), publishes it
    and retitles it, 30 times per round, in rounds alternating with the search hooks installed
@@ -118,7 +118,7 @@ async def workload(url: str, rng: random.Random) -> tuple[list[str], list[str], 
     typed: list[str] = []
     while len(typed) < QUERIES:
         word = rng.choice(_ARABIC_WORD.findall(rng.choice(titles)) or ["الانتخابات"])
-        typed.append(word[: rng.randint(2, min(6, len(word)))])
+        typed.append(word[: rng.randint(3, min(7, len(word)))])
     return pairs[30:], pairs[:30], typed
 
 
@@ -135,7 +135,7 @@ async def match_counts(url: str, queries: list[str]) -> list[int]:
     async with AsyncSession(engine) as session:
         search_engine = engine_for(engine.dialect.name)
         for q in queries:
-            rows, _ = search_engine.matching(parse(q))
+            rows = search_engine.matching(parse(q)).rows
             counts.append(
                 await session.scalar(select(func.count()).select_from(rows.subquery())) or 0
             )
@@ -374,7 +374,10 @@ def report(results: list[dict[str, Any]]) -> str:
 async def main() -> None:
     os.sched_setaffinity(0, {1})
     backends = os.environ.get("SEARCH_BENCH_BACKENDS", "sqlite postgresql").split()
-    results = [await measure(backend) for backend in backends]
+    results = []
+    for backend in backends:
+        results.append(await measure(backend))
+        print(report(results[-1:]), flush=True)  # each engine as soon as it is measured
     table = report(results)
     print(table)
     out = ROOT / "bench" / "results"

@@ -97,9 +97,9 @@ def _block(element: Any) -> dict[str, Any] | None:
         return {"type": "heading", "level": int(tag[1]), "text": _text(element)}
     if tag == "blockquote":
         block = {"type": "quote", "text": _text(element, skip=frozenset({"cite"}))}
-        cite = element.find(".//cite")
-        if cite is not None:
-            block["cite"] = _text(cite)
+        cites = [text for cite in element.iter("cite") if (text := _text(cite))]
+        if cites:
+            block["cite"] = " — ".join(cites)
         return block
     if tag in ("ul", "ol"):
         items = [_text(li) for li in element.iter("li")]

@@ -119,8 +119,18 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 def bump_revision_sync(session: Session) -> None:
     """Bump the revision inside the session's transaction. Call it after bulk Core writes,
-    which the flush hook cannot see."""
+    which the flush hook cannot see.
+
+    The next transition is computed afresh, so one that has passed since the clock last ticked
+    would be forgotten: the transaction is then marked as having moved the clock too
+    (``CLOCK_ADVANCED``), and what that transition changed is announced and indexed at its
+    commit."""
     now = utcnow()
+    passed = session.scalar(
+        select(ContentState.next_transition_at).where(ContentState.id == STATE_ID)
+    )
+    if passed is not None and passed <= now:
+        session.info[CLOCK_ADVANCED] = True
     next_at = _next_transition_query(now).scalar_subquery()
     session.execute(
         update(ContentState)

@@ -34,8 +34,12 @@ What is decided here, and why:
   splits the word (``l'élection`` → ``l`` + ``élect``), each part with its own offsets.
   Digit-only words are kept as they are.
 * **Terms** are made of letters and digits only: every character of a term is a Unicode letter
-  (category ``L*``) or number (``N*``), and every decimal digit is ASCII. Both engines therefore
-  see one term as exactly one token, and no term can carry query syntax.
+  (category ``L*``) or number (``N*``), and every decimal digit is ASCII, so no term can carry
+  query syntax. PostgreSQL is given the terms as they are; SQLite's ``unicode61`` tokenizer
+  reads each as one token as long as its letters are in the Unicode 6.1 tables it knows
+  (letters added to Unicode since, such as the Arabic Extended-B block, separate tokens there:
+  such a word is then found as its parts, by both indexing and queries). A term is at most 100
+  characters long.
 * **Speed**: the analysis of a word is memoised (``functools.lru_cache``, 100,000 words), so a
   re-index spends its time on the few words it has not met yet; Snowball Arabic is memoised
   on its input too, which the written forms of a word share. Snowball stemmers keep state
@@ -52,8 +56,7 @@ import functools
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 # Snowball ships no type information; the one method used is described by ``_Stemmer``.
 import snowballstemmer  # type: ignore[import-untyped]
@@ -62,8 +65,10 @@ __all__ = [
     "ANALYSIS_VERSION",
     "Token",
     "chunk_terms",
+    "contains_any",
     "forms",
     "index_text",
+    "is_bare_prefix",
     "normalize",
     "suggest_text",
     "terms",
@@ -76,9 +81,9 @@ __all__ = [
 ANALYSIS_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One analysed term and the offsets of the word it comes from, in the original text."""
+class Token(NamedTuple):
+    """One analysed term and the offsets of the word it comes from, in the original text (a
+    named tuple: highlighting makes one per word of every snippet, and tuples are cheap)."""
 
     term: str
     start: int
@@ -286,6 +291,9 @@ _MIN_STEM = 2
 # separators) is neither stemmed (stemmers slow down with length) nor memoised (it would only
 # hold memory).
 _LONGEST_WORD = 64
+#: A term is at most this long: a pasted hash or a run of one letter thousands long must not
+#: stop an article from being indexed (PostgreSQL refuses lexemes of 2 KB and more).
+_MAX_TERM = 100
 # The name of God is written with what looks like the article (``ال`` + ``له``) and occurs in
 # names read every day (حزب الله، رام الله، عبد الله): it keeps one term of its own instead of
 # collapsing into ``له`` ("to him").
@@ -339,9 +347,9 @@ def _only_alnum(text: str) -> str:
 def _stem(word: str, language: str) -> str:
     """The term of one normalised word (letters, digits and, for English, apostrophes)."""
     if word.isascii() and word.isdigit():
-        return word
+        return word[:_MAX_TERM]
     if len(word) > _LONGEST_WORD:
-        return _only_alnum(word)
+        return _only_alnum(word)[:_MAX_TERM]
     if _has_arabic(word):
         return _only_alnum(_arabic_stem(word, language))
     latin, other = _stemmers_for(language)
@@ -399,16 +407,34 @@ def tokens(text: str, language: str | None = None) -> list[Token]:
     return out
 
 
-@functools.lru_cache(maxsize=200_000)
-def _chunk_terms(chunk: str, key: str) -> frozenset[str]:
-    return frozenset(term for m in _WORD.finditer(chunk) for term, _, _ in _analyse(m.group(), key))
+# Words never contain whitespace, so the terms of a text are those of its runs of
+# non-whitespace, in order; runs repeat (a word with its punctuation), and memoising them makes
+# analysing a text one split and one lookup per run instead of the word pattern over every
+# character.
 
 
-def chunk_terms(chunk: str, language: str | None = None) -> frozenset[str]:
+@functools.lru_cache(maxsize=100_000)
+def _run_terms(run: str, key: str) -> tuple[str, ...]:
+    return tuple(term for m in _WORD.finditer(run) for term, _, _ in _analyse(m.group(), key))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _run_forms(run: str) -> tuple[str, ...]:
+    return tuple(form for m in _WORD.finditer(run) for form in forms(m.group()))
+
+
+def chunk_terms(chunk: str, language: str | None = None) -> tuple[str, ...]:
     """The terms of a run of text without whitespace (``«الانتخابات،»``), memoised: finding
     which part of a long text holds a term is then a dictionary lookup per run, without
     running the word pattern over the whole text."""
-    return _chunk_terms(chunk, _language_key(language))
+    return _run_terms(chunk, _language_key(language))
+
+
+def contains_any(text: str, wanted: frozenset[str], language: str | None = None) -> bool:
+    """Whether any word of ``text`` has one of the ``wanted`` terms: one split and one
+    memoised lookup per run of text."""
+    key = _language_key(language)
+    return any(not wanted.isdisjoint(_run_terms(run, key)) for run in text.split())
 
 
 def words(text: str) -> list[tuple[int, int]]:
@@ -419,7 +445,7 @@ def words(text: str) -> list[tuple[int, int]]:
 def terms(text: str, language: str | None = None) -> list[str]:
     """The terms of ``text`` in order, duplicates kept."""
     key = _language_key(language)
-    return [term for m in _WORD.finditer(text) for term, _, _ in _analyse(m.group(), key)]
+    return [term for run in text.split() for term in _run_terms(run, key)]
 
 
 def index_text(text: str, language: str | None = None) -> str:
@@ -440,14 +466,22 @@ def forms(word: str) -> tuple[str, ...]:
     matched by the beginning of its forms, since a partly typed word does not stem to the
     beginning of its finished stem (``runn`` is not the start of ``run``)."""
     found: list[str] = []
-    for part in _SUBWORD.findall(normalize(word).translate(_TERM_TABLE)):
+    for whole in _SUBWORD.findall(normalize(word).translate(_TERM_TABLE)):
+        part = whole[:_MAX_TERM]
         found.append(part)
         if _has_arabic(part):
             found.append(_strip_articles(part))
     return tuple(dict.fromkeys(found))
 
 
+def is_bare_prefix(word: str) -> bool:
+    """Whether ``word`` is only the article or a one-letter proclitic (``ال``, ``وال``, ``لل``,
+    ``و``…): typed alone, it begins most Arabic words and says nothing yet."""
+    normalised = normalize(word)
+    return normalised in _ARTICLES or normalised in ("و", "ف", "ب", "ك", "ل")
+
+
 def suggest_text(text: str) -> str:
     """What title suggestions index: the :func:`forms` of every word, joined by spaces (letters
     and digits only, like :func:`index_text`)."""
-    return " ".join(form for match in _WORD.finditer(text) for form in forms(match.group()))
+    return " ".join(form for run in text.split() for form in _run_forms(run))

@@ -27,8 +27,7 @@ the two engines are on different scales; only their order matters.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -48,7 +47,6 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
-from sqlalchemy.sql import Select
 
 from app.models import ArticleSearch
 from app.models.base import UTCDateTime
@@ -89,21 +87,37 @@ class Texts:
     language: str
 
 
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How an engine finds matches, in two steps a query composes.
+
+    ``rows`` selects the matching ``article_search`` rows (``article_id``, ``published_at``
+    and what the relevance needs), in ``ArticleSearch``'s terms so that filters apply to it;
+    ``newest_first`` orders them by article id, highest (most recently created) first, the
+    order in which the engine walks its index cheaply (the candidates for ranking are the
+    first of them: see ``app.search.service``); ``relevance`` scores a row of the candidates'
+    subquery."""
+
+    rows: Any  # a Select
+    newest_first: ColumnElement[Any]
+    relevance: Callable[[Any], ColumnElement[float]]
+
+
 class Engine(Protocol):
     name: str
 
     def document(self, texts: Texts) -> dict[str, Any]:
         """The ``article_search`` column values (besides id, language, time) for an article."""
 
-    def matching(self, query: Query) -> tuple[Select[Any], ColumnElement[float]]:
-        """A select of the matching ``article_search`` rows and the relevance of each."""
+    def matching(self, query: Query) -> Match:
+        """The articles matching a reader's query."""
 
-    def suggesting(self, suggestion: Suggestion) -> tuple[Select[Any], ColumnElement[float]]:
+    def suggesting(self, suggestion: Suggestion) -> Match:
         """The same for title suggestions, over the unstemmed forms of the titles' words: each
         complete word, and one beginning with the word being typed."""
 
-    def age_hours(self, now: Any) -> ColumnElement[float]:
-        """Hours from a row's ``published_at`` to ``now``."""
+    def age_hours(self, now: Any, published_at: Any) -> ColumnElement[float]:
+        """Hours from ``published_at`` (a column) to ``now``."""
 
 
 def freshness(age_hours: ColumnElement[float]) -> ColumnElement[float]:
@@ -123,51 +137,55 @@ class SQLiteEngine:
             "document": None,
         }
 
-    def _match(
-        self, fts_table: str, expression: str, weights: Sequence[float]
-    ) -> tuple[Select[Any], ColumnElement[float]]:
+    def _match(self, fts_table: str, expression: str, weights: Sequence[float]) -> Match:
         fts = table(fts_table, column("rowid", Integer))
         name: ColumnElement[Any] = literal_column(fts_table)
-        # bm25() is smaller for better matches; the relevance is its negation.
-        relevance = -type_coerce(func.bm25(name, *weights), Float)
+        # bm25() belongs to the MATCH's own query; smaller is better, so it is negated. FTS5
+        # walks rowids (article ids) in either order, so with the candidates' LIMIT, bm25 is
+        # computed for the candidates only.
+        bm25 = type_coerce(func.bm25(name, *weights), Float).label("bm25")
         rows = (
-            select(ArticleSearch)
+            select(ArticleSearch.article_id, ArticleSearch.published_at, bm25)
             .select_from(fts)
             .join(ArticleSearch, ArticleSearch.article_id == fts.c.rowid)
             .where(name.op("MATCH")(bindparam("match", expression)))
         )
-        return rows, relevance
+        return Match(rows, fts.c.rowid.desc(), lambda candidates: -candidates.c.bm25)
 
-    def matching(self, query: Query) -> tuple[Select[Any], ColumnElement[float]]:
+    def matching(self, query: Query) -> Match:
         return self._match("article_fts", to_fts5(query), BM25_WEIGHTS)
 
-    def suggesting(self, suggestion: Suggestion) -> tuple[Select[Any], ColumnElement[float]]:
+    def suggesting(self, suggestion: Suggestion) -> Match:
         return self._match("article_suggest", to_fts5_suggest(suggestion), (1.0,))
 
-    def age_hours(self, now: Any) -> ColumnElement[float]:
-        return type_coerce(
-            (func.julianday(now) - func.julianday(ArticleSearch.published_at)) * 24.0, Float
-        )
+    def age_hours(self, now: Any, published_at: Any) -> ColumnElement[float]:
+        return type_coerce((func.julianday(now) - func.julianday(published_at)) * 24.0, Float)
 
 
 def tsvector_literal(columns: Sequence[Sequence[str]]) -> str:
     """A ``tsvector`` in PostgreSQL's input syntax: each column's terms with their positions,
     the first column weighted A, the second B, the third C."""
-    positions: dict[str, list[str]] = defaultdict(list)
-    position = 0
+    positions: dict[str, list[str]] = {}
+    start = 0
     for weight, terms in zip(_WEIGHTS, columns, strict=False):
-        for term in terms:
-            position += 1
-            if position > _MAX_POSITION:
-                break
-            kept = positions[term]
-            if len(kept) < _MAX_POSITIONS_PER_LEXEME:
-                kept.append(f"{position}{weight}")
-        position += _COLUMN_GAP
-    return " ".join(
-        "'" + term.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(at)
-        for term, at in positions.items()
-    )
+        for position, term in enumerate(terms, start=start + 1):
+            # PostgreSQL's own rule: positions past the last are the last (so every term of
+            # a very long article is still found).
+            at = f"{min(position, _MAX_POSITION)}{weight}"
+            kept = positions.get(term)
+            if kept is None:
+                positions[term] = [at]
+            elif len(kept) < _MAX_POSITIONS_PER_LEXEME and kept[-1] != at:
+                kept.append(at)
+        start += len(terms) + _COLUMN_GAP
+    return " ".join(f"'{_quoted(term)}':{','.join(at)}" for term, at in positions.items())
+
+
+def _quoted(term: str) -> str:
+    # Analysis makes terms of letters and digits; a quote or backslash would still be escaped.
+    if "'" in term or "\\" in term:
+        return term.replace("\\", "\\\\").replace("'", "''")
+    return term
 
 
 class PostgreSQLEngine:
@@ -189,25 +207,36 @@ class PostgreSQLEngine:
             "document": tsvector_literal(columns),
         }
 
-    def _match(self, vector: Any, expression: str) -> tuple[Select[Any], ColumnElement[float]]:
-        tsquery = cast(bindparam("match", expression), TSQUERY)
+    def _match(self, vector: Any, expression: str) -> Match:
+        # The query is written into the statement (quoted by SQLAlchemy; its terms are letters
+        # and digits), not bound: with a bound value, the plan cache ends up with one generic
+        # plan that cannot know how many articles a query matches, and scans every vector.
+        tsquery = cast(bindparam("match", expression, literal_execute=True), TSQUERY)
         weights = cast(literal_column(f"'{RANK_WEIGHTS}'"), ARRAY(REAL))
         document = type_coerce(vector, TSVECTOR)
-        relevance = cast(func.ts_rank_cd(weights, document, tsquery, 1), Float)
-        rows = select(ArticleSearch).where(document.op("@@")(tsquery))
-        return rows, relevance
+        rows = select(
+            ArticleSearch.article_id, ArticleSearch.published_at, document.label("vector")
+        ).where(document.op("@@")(tsquery))
 
-    def matching(self, query: Query) -> tuple[Select[Any], ColumnElement[float]]:
+        def relevance(candidates: Any) -> ColumnElement[float]:
+            # Ranked outside the candidates' query, so that only the candidates are ranked.
+            vector = type_coerce(candidates.c.vector, TSVECTOR)
+            return cast(func.ts_rank_cd(weights, vector, tsquery, 1), Float)
+
+        # "+ 0": the order is not the primary key's, so the planner finds the matches with the
+        # GIN index and keeps the highest ids (a top-N sort) instead of walking the whole key
+        # backwards, testing every vector, when few articles match.
+        return Match(rows, (ArticleSearch.article_id + 0).desc(), relevance)
+
+    def matching(self, query: Query) -> Match:
         return self._match(ArticleSearch.document, to_tsquery(query))
 
-    def suggesting(self, suggestion: Suggestion) -> tuple[Select[Any], ColumnElement[float]]:
+    def suggesting(self, suggestion: Suggestion) -> Match:
         return self._match(ArticleSearch.title_words, to_tsquery_suggest(suggestion))
 
-    def age_hours(self, now: Any) -> ColumnElement[float]:
-        return type_coerce(
-            func.extract("epoch", cast(now, UTCDateTime()) - ArticleSearch.published_at) / 3600.0,
-            Float,
-        )
+    def age_hours(self, now: Any, published_at: Any) -> ColumnElement[float]:
+        elapsed = cast(now, UTCDateTime()) - published_at
+        return type_coerce(func.extract("epoch", elapsed) / 3600.0, Float)
 
 
 _ENGINES: dict[str, Engine] = {"sqlite": SQLiteEngine(), "postgresql": PostgreSQLEngine()}

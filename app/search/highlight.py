@@ -24,7 +24,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Sequence
+from itertools import islice
 
 from app.search import analysis
 
@@ -35,13 +37,17 @@ _MAX_GAP = 40
 _MAX_WORD = 60
 _WHITESPACE = re.compile(r"\s+")
 _CHUNK = re.compile(r"\S+")
+_MARKUP = re.compile("[&<>\"']")
 #: Texts longer than this are first narrowed to the runs around the first match.
-_LONG_TEXT = 1500
+_LONG_TEXT = 600
+_SPARE_RUNS = 5
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _gap(text: str) -> str:
     """The escaped text between two words of the snippet."""
+    if text == " ":
+        return text
     text = _WHITESPACE.sub(" ", text)
     text = "".join(c for c in text if c not in _BIDI_CONTROLS and unicodedata.category(c) != "Cc")
     if len(text) > _MAX_GAP:
@@ -103,7 +109,9 @@ def highlight(
         if previous_end is not None:
             parts.append(_gap(text[previous_end:start]))
         word = text[start:stop]
-        word = html.escape(word if len(word) <= _MAX_WORD else word[:_MAX_WORD] + _ELLIPSIS)
+        word = word if len(word) <= _MAX_WORD else word[:_MAX_WORD] + _ELLIPSIS
+        if _MARKUP.search(word):
+            word = html.escape(word)
         parts.append(f"<mark>{word}</mark>" if matched else word)
         previous_end = stop
     if end < len(words) or cut_after:
@@ -113,30 +121,34 @@ def highlight(
 
 def matches(text: str, query_words: Sequence[str], language: str | None = None) -> bool:
     """Whether a word of ``text`` has one of the terms (cheap: one lookup per run of text)."""
-    wanted = frozenset(query_words)
-    return any(
-        not wanted.isdisjoint(analysis.chunk_terms(m.group(), language))
-        for m in _CHUNK.finditer(text)
-    )
+    return analysis.contains_any(text, frozenset(query_words), language)
 
 
 def _around_first_match(
     text: str, wanted: frozenset[str], language: str | None, max_words: int
 ) -> tuple[str, bool, bool]:
-    """The runs of ``text`` (maximal runs without whitespace) from ``2 × max_words`` before
-    the first run holding a wanted term to ``3 × max_words`` after it (from the start when
-    none does), and whether that cut the text before and after. A long body is narrowed with
-    one memoised lookup per run; only the part kept is analysed word by word."""
-    spans = [m.span() for m in _CHUNK.finditer(text)]
-    hit = next(
-        (
-            index
-            for index, (start, end) in enumerate(spans)
-            if not wanted.isdisjoint(analysis.chunk_terms(text[start:end], language))
-        ),
-        0,
-    )
-    low, high = max(0, hit - 2 * max_words), min(len(spans), hit + 3 * max_words)
-    if not spans or (low == 0 and high == len(spans)):
+    """The runs of ``text`` (maximal runs without whitespace) from half ``max_words`` before
+    the first run holding a wanted term to ``max_words`` after it (the first ``max_words``
+    and a few when none does): enough for the window, since a run holds at least one word
+    unless it is punctuation alone; and whether that cut the text before and after. A long body
+    is read run by run, with one memoised lookup each, only as far as needed; only the part
+    kept is analysed word by word."""
+    runs = _CHUNK.finditer(text)
+    kept: deque[tuple[int, int]] = deque(maxlen=max_words // 2 + 1)
+    seen = 0
+    for run in runs if wanted else ():
+        seen += 1
+        kept.append(run.span())
+        if not wanted.isdisjoint(analysis.chunk_terms(run.group(), language)):
+            break
+    else:  # no match (or nothing wanted): the opening
+        runs = _CHUNK.finditer(text)
+        kept.clear()
+        seen = 0
+    after = [run.span() for run in islice(runs, max_words + _SPARE_RUNS)]
+    if not kept and not after:
         return text, False, False
-    return text[spans[low][0] : spans[high - 1][1]], low > 0, high < len(spans)
+    first, last = (kept or after)[0], (after or kept)[-1]
+    cut_before = seen > len(kept)
+    cut_after = next(runs, None) is not None
+    return text[first[0] : last[1]], cut_before, cut_after

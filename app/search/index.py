@@ -3,13 +3,14 @@
 ``article_search`` holds a row for every article the public may see now, and for no other:
 search never has to ask whether a match may be shown. Nobody needs to remember to index:
 
-* every transaction that creates an article or changes what is indexed of one (title,
-  subtitle, summary, body, language) or who may see it (``VISIBILITY_FIELDS``) re-indexes
-  those articles when it commits (``install_search_hooks``): a visible article's row is
-  written again, any other's removed. So publishing indexes a story and unpublishing,
-  archiving or embargoing removes it in the same commit that makes the change;
+* every transaction that creates a published article or changes what is indexed of one
+  (title, subtitle, summary, body, language) or who may see it (``VISIBILITY_FIELDS``)
+  re-indexes it when it commits (``install_search_hooks``): a visible article's row is written
+  again, any other's removed. So publishing indexes a story and unpublishing, archiving or
+  embargoing removes it in the same commit that makes the change; drafts cost nothing;
 * a transaction in which the clock moved (a publication time arriving, an embargo lifting:
-  ``app.core.revision.advance_clock``) brings the index up to the public articles;
+  ``app.core.revision.advance_clock``, or any content write after such a moment passed)
+  brings the index up to the public articles;
 * bulk loads, which write with Core statements the hooks cannot see, call
   :func:`index_articles` or :func:`rebuild` themselves;
 * at start-up, an index built by another version of the text analysis (or none at all, after
@@ -44,6 +45,9 @@ _WATCHED = tuple(dict.fromkeys((*INDEXED_FIELDS, *VISIBILITY_FIELDS)))
 BATCH = 500
 
 _PENDING = "khabar_search_pending"
+#: Pending articles that were published before the transaction (they may have a row).
+_MAYBE_INDEXED = "khabar_search_maybe_indexed"
+PUBLISHED = "published"
 
 #: What the index depends on beyond the data: the analysis and the Snowball stemmers. A change
 #: to either changes the terms a text gives, and the index is rebuilt at the next start.
@@ -83,17 +87,24 @@ def _indexed_rows(session: Session, article_ids: list[int], now: datetime) -> li
 
 
 def index_articles(
-    session: Session, article_ids: Iterable[int], now: datetime | None = None
+    session: Session,
+    article_ids: Iterable[int],
+    now: datetime | None = None,
+    unindexed: Collection[int] = (),
 ) -> int:
     """Bring the index rows of these articles up to date: written again for those the public
-    may see at ``now``, removed for the others. The number indexed."""
+    may see at ``now``, removed for the others. ``unindexed`` names articles known to have no
+    row (never published before this transaction), which need no removal. The number
+    indexed."""
     now = now or utcnow()
     ordered = sorted(set(article_ids))
     indexed = 0
     for start in range(0, len(ordered), BATCH):
         batch = ordered[start : start + BATCH]
         rows = _indexed_rows(session, batch, now)
-        session.execute(delete(ArticleSearch).where(ArticleSearch.article_id.in_(batch)))
+        stale = [article_id for article_id in batch if article_id not in unindexed]
+        if stale:
+            session.execute(delete(ArticleSearch).where(ArticleSearch.article_id.in_(stale)))
         if rows:
             session.execute(insert(ArticleSearch), rows)
         indexed += len(rows)
@@ -118,6 +129,7 @@ def rebuild(session: Session, now: datetime | None = None) -> int:
     now = now or utcnow()
     session.flush()
     session.info.pop(_PENDING, None)  # every article is indexed below
+    session.info.pop(_MAYBE_INDEXED, None)
     # Row by row, so that SQLite's triggers take each one out of the FTS5 index as well.
     session.execute(delete(ArticleSearch))
     ids = list(session.scalars(select(Article.id).where(visible_articles(PUBLIC, now))))
@@ -149,32 +161,52 @@ async def reindex(session: AsyncSession, article_ids: Collection[int]) -> int:
 # Hooks
 
 
-def _changes_index(obj: Any) -> bool:
+def _statuses(obj: Any) -> tuple[set[str], bool]:
+    """The article's status and, if it changed, the one before; and whether any column the
+    index reads changed."""
     state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in _WATCHED)
+    history = state.attrs.status.history
+    before = set(history.deleted) if history.has_changes() else {obj.status}
+    changed = any(state.attrs[name].history.has_changes() for name in _WATCHED)
+    return before, changed
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    # Attribute history is still there after the flush, and new articles have their ids.
-    ids = {obj.id for obj in session.new if isinstance(obj, Article)}
-    ids.update(obj.id for obj in session.dirty if isinstance(obj, Article) and _changes_index(obj))
-    if ids:
-        session.info.setdefault(_PENDING, set()).update(ids)
+    # Attribute history is still there after the flush, and new articles have their ids. Only
+    # a published article is ever visible: an article neither published before this flush nor
+    # now (a draft saved, a scheduled story rescheduled) cannot have, or need, an index row.
+    pending: set[int] = session.info.setdefault(_PENDING, set())
+    indexed: set[int] = session.info.setdefault(_MAYBE_INDEXED, set())
+    for obj in session.new:
+        if isinstance(obj, Article) and obj.status == PUBLISHED:
+            pending.add(obj.id)
+    for obj in session.dirty:
+        if not isinstance(obj, Article):
+            continue
+        before, changed = _statuses(obj)
+        if changed and PUBLISHED in (before | {obj.status}):
+            pending.add(obj.id)
+            if PUBLISHED in before:
+                indexed.add(obj.id)
 
 
 def _before_commit(session: Session) -> None:
     # The commit's own flush comes after this hook: flush now, so its changes are seen.
     session.flush()
     pending: set[int] = session.info.pop(_PENDING, set())
+    maybe_indexed: set[int] = session.info.pop(_MAYBE_INDEXED, set())
     now = utcnow()
     if session.info.get(CLOCK_ADVANCED):
-        pending.update(out_of_step(session, now))
+        drifted = out_of_step(session, now)
+        pending.update(drifted)
+        maybe_indexed.update(drifted)
     if pending:
-        index_articles(session, pending, now)
+        index_articles(session, pending, now, unindexed=pending - maybe_indexed)
 
 
 def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_MAYBE_INDEXED, None)
 
 
 def install_search_hooks() -> None:

@@ -226,7 +226,7 @@ def suggestion(q: str) -> Suggestion:
     for start, end in complete:
         required.add(analysis.forms(q[start:end]))
     prefixes: tuple[str, ...] = ()
-    if typing is not None:
+    if typing is not None and not analysis.is_bare_prefix(q[typing[0] : typing[1]]):
         kept: list[str] = []
         for form in sorted(analysis.forms(q[typing[0] : typing[1]]), key=len):
             if not any(form.startswith(shorter) for shorter in kept):

@@ -7,10 +7,12 @@ rule once more, so that even an index lagging behind could not show what the pub
 see. Highlights are made from the texts as written (:mod:`app.search.highlight`).
 
 Paging is keyset, as everywhere: by (score, id) for relevance and (published_at, id) for
-``sort=newest``. The cursor also carries the moment the first page was computed, and scores
-on later pages are computed for that moment, so the freshness boost does not move between
-pages. BM25 and cover density depend on the whole index, though: stories published while a
-reader pages can nudge the scores of others, which may move an item across the page boundary.
+``sort=newest``. The cursor also carries the moment the first page was computed: later pages
+leave out what was published since (so the pages neither repeat nor skip an item because a
+story came in) and score for that moment (so the freshness boost does not move). BM25
+(SQLite) also depends on statistics of the whole index, though: a story published while a
+reader pages can nudge the scores of others a little, which may move an item across a page
+boundary. What unpublishing removes is gone from later pages too.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import ColumnElement, Float, and_, bindparam, exists, or_, select
+from sqlalchemy import Float, and_, bindparam, exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.repository import ListFilter
@@ -39,10 +41,19 @@ from app.models import (
 )
 from app.models.base import UTCDateTime
 from app.search import highlight as highlighting
-from app.search.engines import Engine, engine_for, freshness
+from app.search.engines import Engine, Match, engine_for, freshness
 from app.search.query import Query, Suggestion
 
 SEARCH_CURSOR = "search"
+#: How many matches are ranked: the most recently created ones (highest ids, which the
+#: engines walk first at no cost). Ranking costs time in proportion to the matches
+#: (PostgreSQL: about 25 ms for 1,000 on the benchmark's machine), and a query of common words
+#: matches a large part of an archive; a newsroom's readers want the recent ones among them.
+#: Narrower queries (more words, a phrase, a filter, a date range) reach further back: the
+#: candidates are the first 1,000 of what matches them. ``sort=newest`` is not limited.
+CANDIDATES = 1_000
+#: The same for title suggestions, which answer every keystroke.
+SUGGEST_CANDIDATES = 200
 Sort = Literal["relevance", "newest"]
 
 #: Words around the first match in a ``highlight`` snippet.
@@ -116,38 +127,40 @@ def _as_utc(value: Any) -> datetime:
 async def _ranked(
     session: AsyncSession,
     engine: Engine,
-    matched: tuple[Any, ColumnElement[float]],
+    match: Match,
     filters: ListFilter,
     sort: Sort,
     position: _Position,
     limit: int,
+    candidates: int = CANDIDATES,
 ) -> list[Any]:
-    rows, relevance = matched
-    at = bindparam("at", position.at, type_=UTCDateTime())
-    score = (relevance * freshness(engine.age_hours(at))).label("score")
-    inner = (
-        _filtered(rows, filters)
-        .with_only_columns(ArticleSearch.article_id, ArticleSearch.published_at, score)
-        .subquery()
-    )
-    page = select(inner.c.article_id, inner.c.published_at, inner.c.score)
+    """A page of (article_id, published_at, score): newest first over every match, or best
+    first over the candidates. Both leave out what was published after the first page was
+    computed (``position.at``), so later pages read the same set."""
+    matches = _filtered(match.rows, filters).where(ArticleSearch.published_at <= position.at)
     if sort == "newest":
-        order = (inner.c.published_at.desc(), inner.c.article_id.desc())
-        key_column: Any = inner.c.published_at
-    else:
-        order = (inner.c.score.desc(), inner.c.article_id.desc())
-        key_column = inner.c.score
+        page = matches.with_only_columns(
+            ArticleSearch.article_id, ArticleSearch.published_at, literal(0.0).label("score")
+        )
+        if position.article_id is not None:
+            key = bindparam("after_key", position.key, type_=UTCDateTime())
+            after = ArticleSearch.article_id < position.article_id
+            published = ArticleSearch.published_at
+            page = page.where(or_(published < key, and_(published == key, after)))
+        order = (ArticleSearch.published_at.desc(), ArticleSearch.article_id.desc())
+        return list((await session.execute(page.order_by(*order).limit(limit))).all())
+    newest = matches.order_by(match.newest_first).limit(candidates).subquery()
+    at = bindparam("at", position.at, type_=UTCDateTime())
+    age = engine.age_hours(at, newest.c.published_at)
+    score = (match.relevance(newest) * freshness(age)).label("score")
+    scored = select(newest.c.article_id, newest.c.published_at, score).subquery()
+    page = select(scored.c.article_id, scored.c.published_at, scored.c.score)
     if position.article_id is not None:
-        key = bindparam(
-            "after_key",
-            position.key,
-            type_=UTCDateTime() if sort == "newest" else Float(),
-        )
-        page = page.where(
-            or_(key_column < key, and_(key_column == key, inner.c.article_id < position.article_id))
-        )
-    result = await session.execute(page.order_by(*order).limit(limit))
-    return list(result.all())
+        best = bindparam("after_key", position.key, type_=Float())
+        after = scored.c.article_id < position.article_id
+        page = page.where(or_(scored.c.score < best, and_(scored.c.score == best, after)))
+    order = (scored.c.score.desc(), scored.c.article_id.desc())
+    return list((await session.execute(page.order_by(*order).limit(limit))).all())
 
 
 async def search(
@@ -216,7 +229,8 @@ def snippet(row: Any, words: Sequence[str]) -> str:
         if highlighting.matches(text, words, row.language):
             return highlighting.highlight(text, words, row.language, max_words=SNIPPET_WORDS)
     opening = row.summary or row.body_text or row.title
-    return highlighting.highlight(opening, words, row.language, max_words=SNIPPET_WORDS)
+    # Nothing of the query is in it: no word to mark, nothing to look for.
+    return highlighting.highlight(opening, (), row.language, max_words=SNIPPET_WORDS)
 
 
 async def suggest(
@@ -241,6 +255,7 @@ async def suggest(
         "relevance",
         _Position(now),
         limit,
+        SUGGEST_CANDIDATES,
     )
     ids = [row.article_id for row in rows]
     if not ids:

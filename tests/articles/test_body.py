@@ -21,3 +21,9 @@ def test_line_breaks_and_block_edges_separate_words_but_inline_markup_does_not()
     )
     assert body.blocks[0]["text"] == "السطر الأول السطر الثاني وكلمةواحدة"
     assert body.text.endswith("\n\nأ\nب")
+
+
+def test_every_attribution_of_a_quote_is_kept() -> None:
+    body = parse_body("<blockquote><p>نص</p><cite>أ</cite> <cite>ب</cite></blockquote>")
+    assert body.blocks[0]["cite"] == "أ — ب"
+    assert body.text == "نص\nأ — ب"

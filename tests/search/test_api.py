@@ -283,3 +283,69 @@ async def test_an_embargo_lifting_makes_a_story_searchable_when_the_clock_moves(
     assert await advance_clock(session)
     await session.commit()
     assert await ids(client, "القرعة") == [held.id]
+
+
+async def test_a_write_after_an_embargo_lifts_indexes_the_story_before_the_clock_ticks(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """Any content write recomputes the next clock transition; one that has passed is not
+    forgotten: that write's commit brings in what it made public."""
+    section = await factories.category(session, "رياضة")
+    held = await factories.article(
+        session, "قرعة كأس القارات", section, embargo_until=utcnow() + timedelta(seconds=1)
+    )
+    await session.commit()
+    assert await ids(client, "القرعة") == []
+    await asyncio.sleep(1.05)
+    await factories.tag(session, "كرة القدم")  # someone else's write, before any clock tick
+    await session.commit()
+    assert await ids(client, "القرعة") == [held.id]
+
+
+async def test_absurdly_long_words_neither_fail_a_publication_nor_hide_the_story(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    section = await factories.category(session, "منوعات")
+    story = await factories.article(
+        session,
+        "رقم قياسي في الصبر",
+        section,
+        body=f"<p>{'ه' * 3000} {'a' * 2500} {'7' * 2200} والنهاية سعيدة</p>",
+    )
+    await session.commit()
+    assert await ids(client, "الصبر") == [story.id]
+    assert await ids(client, "النهاية") == [story.id]
+
+
+async def test_newest_first_goes_by_publication_time_not_by_creation(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    section = await factories.category(session, "اقتصاد")
+    kept_back = await factories.article(session, "ميزانية البلدية المؤجلة", section, status="draft")
+    earlier = await factories.article(
+        session, "ميزانية البلدية الجديدة", section, age=timedelta(hours=1)
+    )
+    kept_back.status, kept_back.published_at = "published", utcnow()
+    await session.commit()
+    assert kept_back.id < earlier.id
+    assert await ids(client, "ميزانية", sort="newest") == [kept_back.id, earlier.id]
+
+
+async def test_a_story_published_while_a_reader_pages_does_not_shift_the_pages(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    section = await factories.category(session, "ثقافة")
+    for hours in (1, 2, 3):
+        await factories.article(
+            session, f"مهرجان المسرح {hours}", section, age=timedelta(hours=hours)
+        )
+    await session.commit()
+    for sort in ("relevance", "newest"):
+        before = await ids(client, "المسرح", sort=sort)
+        params = {"q": "المسرح", "limit": 2, "sort": sort}
+        first = (await client.get("/v1/search", params=params)).json()
+        await factories.article(session, f"مهرجان المسرح الجديد {sort}", section, age=timedelta(0))
+        await session.commit()
+        rest = await client.get("/v1/search", params={**params, "cursor": first["next_cursor"]})
+        seen = [i["id"] for i in first["items"]] + [i["id"] for i in rest.json()["items"]]
+        assert seen == before, sort

@@ -431,6 +431,11 @@ def test_one_letter_alone_suggests_nothing_but_after_a_word_it_does() -> None:
     assert not suggestion("الرئيس ا").is_empty
 
 
+@pytest.mark.parametrize("typed", ["ال", "وال", "لل", "و", "الرئيس ال"])
+def test_the_article_alone_is_not_yet_a_word_to_complete(typed: str) -> None:
+    assert suggestion(typed).prefixes == ()
+
+
 def test_suggest_expressions_for_both_engines() -> None:
     typed = suggestion("والرئيس انتخا")
     assert to_fts5_suggest(typed) == '("والرييس" OR "رييس") AND "انتخا" *'
