@@ -37,6 +37,7 @@ from app.media.storage import storage_from_settings
 from app.ops.router import router as ops_router
 from app.search.index import ensure_index_current, install_search_hooks
 from app.search.router import router as search_router
+from app.syndication.router import feeds_router, sitemaps_router
 from app.tags.router import router as tags_router
 from app.ticker import events as ticker_events
 from app.ticker.events import install_ticker_hooks
@@ -185,6 +186,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         api_keys_router,
         audit_router,
         search_router,
+        feeds_router,
+        sitemaps_router,
         ops_router,
     ):
         app.include_router(router)

@@ -45,6 +45,8 @@ MAX_AGE_BY_PREFIX: tuple[tuple[str, int], ...] = (
     ("/v1/categories", 300),
     ("/v1/media/", 300),
     ("/v1/articles/", 60),
+    ("/feeds/", 60),
+    ("/sitemap", 300),
 )
 
 
@@ -89,6 +91,10 @@ def _revision_source(scope: Scope) -> RevisionSource:
     return source
 
 
+#: The public GETs whose validators are the content revision: the API, feeds and sitemaps.
+CONDITIONAL_PREFIXES = ("/v1/", "/feeds/", "/sitemap")
+
+
 class ConditionalGetMiddleware:
     """Answers a public ``If-None-Match`` GET whose validator is current with a 304, before
     routing, dependency resolution or any query but one."""
@@ -100,7 +106,7 @@ class ConditionalGetMiddleware:
         if (
             scope["type"] == "http"
             and scope["method"] in ("GET", "HEAD")
-            and scope["path"].startswith("/v1/")
+            and scope["path"].startswith(CONDITIONAL_PREFIXES)
         ):
             headers = Headers(scope=scope)
             if_none_match = headers.get("if-none-match")
@@ -147,7 +153,18 @@ class PublicCache:
         body = payload if isinstance(payload, bytes) else dump_json(payload)
         if url_placeholders:
             body = resolve(body)
-        response = Response(body, media_type=JSON_MEDIA_TYPE, headers=headers)
+        return self.body(body, JSON_MEDIA_TYPE, surrogate_keys=surrogate_keys, headers=headers)
+
+    def body(
+        self,
+        body: bytes,
+        media_type: str,
+        *,
+        surrogate_keys: Iterable[str],
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """``body`` as it is, with the validator and the caching headers."""
+        response = Response(body, media_type=media_type, headers=headers)
         response.headers["ETag"] = self.etag
         response.headers["Vary"] = VARY_CREDENTIALS
         if self.private:

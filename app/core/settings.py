@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     #: The collection whose articles lead the home feed's ``top``.
     feed_top_collection: str = "top-stories"
     site_name: str = "خبر"
+    #: The site's main language (BCP 47): site-wide feeds and the news sitemap name it.
+    site_language: str = Field(default="ar", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+    #: Who gets article bodies in feeds: ``partners`` (keys with ``syndication:read``; the
+    #: public gets summaries) or ``everyone``.
+    feed_full_content: Literal["partners", "everyone"] = "partners"
     secret_key: str = DEV_SECRET_KEY
     #: Where a development install keeps a random key of its own when ``secret_key`` is not
     #: set: the built-in value is public, and it signs access tokens.

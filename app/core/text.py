@@ -77,6 +77,11 @@ def rfc3339(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def from_rfc3339(text: str) -> datetime:
+    """The time an ``rfc3339`` string (or any ISO 8601 time with an offset or ``Z``) stands for."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def as_utc(value: datetime, *, naive_is_utc: bool = True) -> datetime:
     """A time in UTC. Query strings may leave the offset out (naive means UTC); bodies that
     schedule something must say it (``naive_is_utc=False``). ``ValueError`` (a 422 in a

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote
 
 from app.core.settings import get_settings
 
@@ -52,3 +53,9 @@ def resolve(body: bytes) -> bytes:
     settings = get_settings()
     site, media = _bases(settings.site_base, settings.media_base)
     return body.replace(_SITE_BYTES, site).replace(_MEDIA_BYTES, media)
+
+
+def ascii_uri(url: str) -> str:
+    """``url`` with its non-ASCII characters percent-encoded as UTF-8 (an Arabic slug becomes
+    ``%D8%A7…``): what sitemaps and feed readers expect of a URL."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
