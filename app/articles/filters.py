@@ -7,7 +7,7 @@ from typing import Protocol
 
 from app.articles.repository import ListFilter
 from app.authors import repository as authors_repository
-from app.categories.service import load_tree
+from app.categories.service import Node, load_tree
 from app.core.errors import InvalidParameter
 from app.core.public import PublicRead
 from app.tags import repository as tags_repository
@@ -32,34 +32,35 @@ class FilterQuery(Protocol):
     def is_breaking(self) -> bool | None: ...
 
 
+async def section_by_slug(read: PublicRead, slug: str) -> Node | None:
+    """The category (with its subcategories, a section) that a slug names, from the cached tree."""
+    tree = await load_tree(read, read.cache.revision)
+    return tree.by_slug.get(slug)
+
+
 async def list_filter(read: PublicRead, query: FilterQuery) -> tuple[ListFilter, list[str]]:
     """The list filters of a query (the article list's, search's) by id, and the surrogate
     keys they add. An unknown category, tag or author is a 422."""
     keys = ["articles"]
-    section_id = tag_id = author_id = None
+    ids: dict[str, int | None] = {"category": None, "tag": None, "author": None}
     if query.category is not None:
-        tree = await load_tree(read, read.cache.revision)
-        node = tree.by_slug.get(query.category)
-        if node is None:
-            raise InvalidParameter(["query", "category"], f"No category «{query.category}».")
-        section_id = node.id
-        keys.append(f"category-{node.id}")
-    if query.tag is not None:
-        tag_row = await tags_repository.by_slug(read.session, query.tag)
-        if tag_row is None:
-            raise InvalidParameter(["query", "tag"], f"No tag «{query.tag}».")
-        tag_id = tag_row.id
-        keys.append(f"tag-{tag_id}")
-    if query.author is not None:
-        author_row = await authors_repository.by_slug(read.session, query.author)
-        if author_row is None:
-            raise InvalidParameter(["query", "author"], f"No author «{query.author}».")
-        author_id = author_row.id
-        keys.append(f"author-{author_id}")
+        node = await section_by_slug(read, query.category)
+        ids["category"] = node.id if node is not None else None
+    for name, repository in (("tag", tags_repository), ("author", authors_repository)):
+        slug = getattr(query, name)
+        if slug is not None:
+            row = await repository.by_slug(read.session, slug)
+            ids[name] = row.id if row is not None else None
+    for name, found in ids.items():
+        slug = getattr(query, name)
+        if slug is not None:
+            if found is None:
+                raise InvalidParameter(["query", name], f"No {name} «{slug}».")
+            keys.append(f"{name}-{found}")
     filters = ListFilter(
-        section_id=section_id,
-        tag_id=tag_id,
-        author_id=author_id,
+        section_id=ids["category"],
+        tag_id=ids["tag"],
+        author_id=ids["author"],
         language=query.language,
         since=query.since,
         until=query.until,

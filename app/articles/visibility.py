@@ -32,6 +32,12 @@ EMBARGOED = Viewer(sees_embargoed=True)
 STAFF = Viewer(sees_unpublished=True, sees_embargoed=True)
 
 
+#: The only status under which an article is ever visible outside the newsroom (the clock and
+#: the embargo then decide when): an article neither in it before a change nor after cannot
+#: have become, or stopped being, public.
+PUBLISHED = "published"
+
+
 #: The article columns ``visible_articles`` reads: a change to any of them can change who sees
 #: the article (and so a ticker line about it).
 VISIBILITY_FIELDS = ("status", "published_at", "embargo_until")
@@ -52,7 +58,7 @@ def visible_articles(viewer: Viewer, now: datetime | Any) -> ColumnElement[bool]
     ``now`` is a time or a bind parameter standing for one (compiled reads)."""
     if viewer.sees_unpublished:
         return true()
-    rule = and_(Article.status == "published", Article.published_at <= now)
+    rule = and_(Article.status == PUBLISHED, Article.published_at <= now)
     if viewer.sees_embargoed:
         return rule
     return and_(rule, or_(Article.embargo_until.is_(None), Article.embargo_until <= now))
@@ -74,7 +80,7 @@ def visible_or_owned(viewer: Viewer, owner_id: int | None, now: datetime) -> Col
 def article_visibility_changes(now: datetime) -> list[Select[Any]]:
     """Queries for the next moments at which the clock alone changes what the public sees of
     articles (a publication time arriving, an embargo lifting): the rule above, in time."""
-    published = Article.status == "published"
+    published = Article.status == PUBLISHED
     return [
         select(func.min(Article.published_at)).where(published, Article.published_at > now),
         select(func.min(Article.embargo_until)).where(published, Article.embargo_until > now),

@@ -65,7 +65,6 @@ __all__ = [
     "ANALYSIS_VERSION",
     "Token",
     "chunk_terms",
-    "contains_any",
     "forms",
     "index_text",
     "is_bare_prefix",
@@ -428,13 +427,6 @@ def chunk_terms(chunk: str, language: str | None = None) -> tuple[str, ...]:
     which part of a long text holds a term is then a dictionary lookup per run, without
     running the word pattern over the whole text."""
     return _run_terms(chunk, _language_key(language))
-
-
-def contains_any(text: str, wanted: frozenset[str], language: str | None = None) -> bool:
-    """Whether any word of ``text`` has one of the ``wanted`` terms: one split and one
-    memoised lookup per run of text."""
-    key = _language_key(language)
-    return any(not wanted.isdisjoint(_run_terms(run, key)) for run in text.split())
 
 
 def words(text: str) -> list[tuple[int, int]]:

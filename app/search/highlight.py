@@ -30,7 +30,7 @@ from itertools import islice
 
 from app.search import analysis
 
-__all__ = ["highlight", "matches"]
+__all__ = ["highlight", "passage"]
 
 _ELLIPSIS = "…"
 _MAX_GAP = 40
@@ -89,6 +89,27 @@ def highlight(
     ``words`` of a parsed query) or whose form begins with one of ``prefixes`` (words being
     typed, and the forms of those already typed), every such word wrapped in ``<mark>``.
     ``language`` is the text's language, as given when it was indexed."""
+    return _snippet(text, query_words, language, max_words, prefixes, require_match=False) or ""
+
+
+def passage(
+    text: str, query_words: Sequence[str], language: str | None = None, *, max_words: int = 30
+) -> str | None:
+    """The :func:`highlight` of ``text`` if one of its words matches, else None: which text
+    of an article holds the query's words is found by the same one reading that makes its
+    snippet."""
+    return _snippet(text, query_words, language, max_words, (), require_match=True)
+
+
+def _snippet(
+    text: str,
+    query_words: Sequence[str],
+    language: str | None,
+    max_words: int,
+    prefixes: Sequence[str],
+    *,
+    require_match: bool,
+) -> str | None:
     if max_words < 1:
         raise ValueError("max_words must be at least 1")
     wanted = frozenset(query_words)
@@ -97,10 +118,12 @@ def highlight(
     if len(text) > _LONG_TEXT and not starts:
         text, cut_before, cut_after = _around_first_match(text, wanted, language, max_words)
     words = _words(text, wanted, language, starts)
+    first = next((index for index, word in enumerate(words) if word[2]), None)
+    if first is None and require_match:
+        return None
     if not words:
         return ""
-    first = next((index for index, word in enumerate(words) if word[2]), 0)
-    begin = max(0, first - max_words // 3)
+    begin = max(0, (first or 0) - max_words // 3)
     end = min(len(words), begin + max_words)
     begin = max(0, end - max_words)
     parts: list[str] = [f"{_ELLIPSIS} "] if begin > 0 or cut_before else []
@@ -117,11 +140,6 @@ def highlight(
     if end < len(words) or cut_after:
         parts.append(f" {_ELLIPSIS}")
     return "".join(parts)
-
-
-def matches(text: str, query_words: Sequence[str], language: str | None = None) -> bool:
-    """Whether a word of ``text`` has one of the terms (cheap: one lookup per run of text)."""
-    return analysis.contains_any(text, frozenset(query_words), language)
 
 
 def _around_first_match(

@@ -32,7 +32,7 @@ from sqlalchemy import delete, event, exists, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
-from app.articles.visibility import PUBLIC, VISIBILITY_FIELDS, visible_articles
+from app.articles.visibility import PUBLIC, PUBLISHED, VISIBILITY_FIELDS, visible_articles
 from app.core.revision import CLOCK_ADVANCED, STATE_ID, claim_fingerprint
 from app.models import Article, ArticleSearch, ContentState
 from app.models.base import utcnow
@@ -47,7 +47,6 @@ BATCH = 500
 _PENDING = "khabar_search_pending"
 #: Pending articles that were published before the transaction (they may have a row).
 _MAYBE_INDEXED = "khabar_search_maybe_indexed"
-PUBLISHED = "published"
 
 #: What the index depends on beyond the data: the analysis and the Snowball stemmers. A change
 #: to either changes the terms a text gives, and the index is rebuilt at the next start.

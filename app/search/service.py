@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 import orjson
@@ -30,7 +30,6 @@ from app.articles.repository import ListFilter
 from app.articles.visibility import PUBLIC, visible_articles
 from app.core.errors import InvalidCursor
 from app.core.pagination import get_cursor_codec
-from app.core.text import direction_of, rfc3339
 from app.models import (
     Article,
     ArticleAuthor,
@@ -45,6 +44,8 @@ from app.search.engines import Engine, Match, engine_for, freshness
 from app.search.query import Query, Suggestion
 
 SEARCH_CURSOR = "search"
+#: What a suggestion shows of the article's card.
+SUGGESTION_FIELDS = ("id", "slug", "url", "title", "language", "direction", "published_at")
 #: How many matches are ranked: the most recently created ones (highest ids, which the
 #: engines walk first at no cost). Ranking costs time in proportion to the matches
 #: (PostgreSQL: about 25 ms for 1,000 on the benchmark's machine), and a query of common words
@@ -117,13 +118,6 @@ def _encode(sort: Sort, position: _Position, last: Any) -> str:
     )
 
 
-def _as_utc(value: Any) -> datetime:
-    if isinstance(value, str):  # SQLite's stored text, when a subquery loses the column type
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    moment: datetime = value
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 async def _ranked(
     session: AsyncSession,
     engine: Engine,
@@ -187,26 +181,27 @@ async def search(
     return items, next_cursor
 
 
-async def _shown(
-    session: AsyncSession, article_ids: Sequence[int], words: Sequence[str], now: datetime
-) -> list[bytes]:
+async def _visible(
+    session: AsyncSession, article_ids: Sequence[int], now: datetime, *columns: Any
+) -> list[Any]:
+    """The stored card and ``columns`` of each article, in the order given, by primary key and
+    under the visibility rule once more (an index lagging behind could not leak)."""
     if not article_ids:
         return []
     result = await session.execute(
-        select(
-            Article.id,
-            Article.language,
-            Article.title,
-            Article.subtitle,
-            Article.summary,
-            Article.body_text,
-            ArticleCard.card,
-        )
+        select(Article.id, ArticleCard.card, *columns)
         .join(ArticleCard, ArticleCard.article_id == Article.id)
         .where(Article.id.in_(article_ids), visible_articles(PUBLIC, now))
     )
     found = {row.id: row for row in result}
-    return [_item(found[i], words) for i in article_ids if i in found]
+    return [found[i] for i in article_ids if i in found]
+
+
+async def _shown(
+    session: AsyncSession, article_ids: Sequence[int], words: Sequence[str], now: datetime
+) -> list[bytes]:
+    texts = (Article.language, Article.title, Article.subtitle, Article.summary, Article.body_text)
+    return [_item(row, words) for row in await _visible(session, article_ids, now, *texts)]
 
 
 def _item(row: Any, words: Sequence[str]) -> bytes:
@@ -226,8 +221,9 @@ def snippet(row: Any, words: Sequence[str]) -> str:
     the summary or the body."""
     texts = [t for t in (row.body_text, row.summary, row.subtitle) if t]
     for text in texts:
-        if highlighting.matches(text, words, row.language):
-            return highlighting.highlight(text, words, row.language, max_words=SNIPPET_WORDS)
+        found = highlighting.passage(text, words, row.language, max_words=SNIPPET_WORDS)
+        if found is not None:
+            return found
     opening = row.summary or row.body_text or row.title
     # Nothing of the query is in it: no word to mark, nothing to look for.
     return highlighting.highlight(opening, (), row.language, max_words=SNIPPET_WORDS)
@@ -257,35 +253,21 @@ async def suggest(
         limit,
         SUGGEST_CANDIDATES,
     )
-    ids = [row.article_id for row in rows]
-    if not ids:
-        return []
     # Marked: the words typed so far, whole, and any word the last one begins.
     marked = (*suggestion.prefixes, *(form for item in suggestion.required for form in item))
-    result = await session.execute(
-        select(Article.id, Article.title, Article.language, Article.published_at, ArticleCard.card)
-        .join(ArticleCard, ArticleCard.article_id == Article.id)
-        .where(Article.id.in_(ids), visible_articles(PUBLIC, now))
-    )
-    found = {row.id: row for row in result}
     items = []
-    for article_id in ids:
-        row = found.get(article_id)
-        if row is None:
-            continue
+    for row in await _visible(session, [row.article_id for row in rows], now):
         card = orjson.loads(row.card)
         items.append(
             {
-                "id": article_id,
-                "slug": card["slug"],
-                "url": card["url"],
-                "title": row.title,
+                **{name: card[name] for name in SUGGESTION_FIELDS},
                 "title_highlight": highlighting.highlight(
-                    row.title, (), row.language, max_words=len(row.title), prefixes=marked
+                    card["title"],
+                    (),
+                    card["language"],
+                    max_words=len(card["title"]),
+                    prefixes=marked,
                 ),
-                "language": row.language,
-                "direction": direction_of(row.language),
-                "published_at": rfc3339(_as_utc(row.published_at)),
             }
         )
     return items

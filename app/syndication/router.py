@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from app.categories.service import Node, load_tree
+from app.articles.filters import section_by_slug
+from app.categories.service import Node
 from app.core.errors import InvalidParameter, NotFound, problem_responses
 from app.core.http import SlugPath
 from app.core.public import PublicRead, PublicReadDep
@@ -42,8 +43,7 @@ async def _respond(
 async def _section(read: PublicRead, slug: str | None, *, in_path: bool) -> Node | None:
     if slug is None:
         return None
-    tree = await load_tree(read, read.cache.revision)
-    node = tree.by_slug.get(normalize_slug(slug).lower())
+    node = await section_by_slug(read, normalize_slug(slug).lower())
     if node is None:
         if in_path:
             raise NotFound(f"No category «{slug}».")

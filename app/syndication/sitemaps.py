@@ -14,7 +14,7 @@ Only what the public sees is listed (``visible_articles``). Built with lxml.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -88,8 +88,7 @@ async def page_count(session: AsyncSession, now: datetime) -> int:
 
 
 async def index(session: AsyncSession, base_url: str, now: datetime) -> bytes:
-    """The sitemap index: the news sitemap and the article sitemaps."""
-    pages = await page_count(session, now)
+    """The sitemap index: the news sitemap and the article sitemaps (at least one)."""
     ids = select(Article.id, Article.updated_at).where(visible_articles(PUBLIC, now))
     ranked = ids.add_columns(
         ((func.row_number().over(order_by=Article.id) - 1) / URLS_PER_SITEMAP).label("page")
@@ -100,6 +99,7 @@ async def index(session: AsyncSession, base_url: str, now: datetime) -> bytes:
             select(ranked.c.page, func.max(ranked.c.updated_at)).group_by(ranked.c.page)
         )
     }
+    pages = max(1, len(newest))
     root = etree.Element(_sm("sitemapindex"), nsmap={None: SITEMAP_NS})
     entries: list[tuple[str, datetime | None]] = [
         (f"{base_url}/sitemaps/news.xml", max(newest.values(), default=None)),
@@ -109,14 +109,8 @@ async def index(session: AsyncSession, base_url: str, now: datetime) -> bytes:
         sitemap = etree.SubElement(root, _sm("sitemap"))
         etree.SubElement(sitemap, _sm("loc")).text = loc
         if changed is not None:
-            etree.SubElement(sitemap, _sm("lastmod")).text = rfc3339(_aware(changed))
+            etree.SubElement(sitemap, _sm("lastmod")).text = rfc3339(changed)
     return _serialise(root)
-
-
-def _aware(value: Any) -> datetime:
-    if isinstance(value, str):  # SQLite's text, from an aggregate that lost the column type
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return value  # type: ignore[no-any-return]
 
 
 async def articles(session: AsyncSession, number: int, now: datetime) -> bytes | None:
