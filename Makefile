@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+#: Test processes (pytest-xdist; each starts its own PostgreSQL cluster and Redis).
+TEST_WORKERS ?= 2
 
-.PHONY: run test bench bench-writes bench-media bench-ticker bench-search lint typecheck clean install
+.PHONY: run test bench bench-writes bench-media bench-ticker bench-search bench-syndication lint typecheck clean install
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +22,14 @@ run: $(INSTALLED)
 		$(BIN)/khabar start
 
 ## The whole suite, on SQLite and on a throwaway PostgreSQL cluster the tests start; the
-## live-ticker tests also start redis-server (installed here when missing).
+## live-ticker tests also start redis-server (installed here when missing). Test files are
+## shared among $(TEST_WORKERS) processes.
 test: $(INSTALLED)
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
-## Throughput against the ceiling app, then the write, media, ticker fan-out and search
-## benchmarks (bench/README.md).
+## Throughput against the ceiling app, then the write, media, ticker fan-out, search and
+## syndication benchmarks (bench/README.md).
 ## Installs wrk when missing.
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
@@ -35,6 +38,13 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/media.py
 	$(BIN)/python bench/ticker.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/syndication.py
+
+## Only the syndication benchmark: the 50-item RSS feed against the ceiling app (served, and
+## built for every request), webhook deliveries/s, and publish → receiver latency.
+bench-syndication: $(INSTALLED)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/syndication.py
 
 ## Only the search benchmark: 2-word Arabic queries over 100,000 articles on SQLite and
 ## PostgreSQL, suggestions, re-indexing, and what indexing adds to article writes.

@@ -34,10 +34,12 @@ from app.media.processing import ProcessingOptions
 from app.media.processor import MediaProcessor
 from app.media.router import router as media_router
 from app.media.storage import storage_from_settings
+from app.ops.metrics import MetricsMiddleware
 from app.ops.router import router as ops_router
 from app.search.index import ensure_index_current, install_search_hooks
 from app.search.router import router as search_router
-from app.syndication.router import feeds_router, sitemaps_router
+from app.syndication.changes import install_syndication_hooks
+from app.syndication.router import feeds_router, sitemaps_router, syndication_router
 from app.tags.router import router as tags_router
 from app.ticker import events as ticker_events
 from app.ticker.events import install_ticker_hooks
@@ -45,6 +47,9 @@ from app.ticker.live import TickerHub, broker_from_url
 from app.ticker.router import router as ticker_router
 from app.users.router import router as users_router
 from app.users.service import ensure_admin
+from app.webhooks.delivery import DeliveryWorker
+from app.webhooks.outbox import install_outbox_hooks
+from app.webhooks.router import router as webhooks_router
 
 API_DESCRIPTION = """
 Khabar (خبر) serves a newsroom's articles, category tree, media, collections and breaking-news
@@ -71,12 +76,14 @@ EXPOSED_HEADERS = [
 
 def install_model_hooks() -> None:
     """Session hooks that keep derived data in step with every ORM write: the content
-    revision, the listing rows and cards of articles, the live ticker's events and the search
-    index."""
+    revision, the listing rows and cards of articles, the live ticker's events, the search
+    index, the partners' change feed, and the webhook outbox's wake-up call."""
     install_revision_hooks()
     install_listing_hooks()
     install_ticker_hooks()
     install_search_hooks()
+    install_syndication_hooks()
+    install_outbox_hooks()
 
 
 async def _advance_clock(db: Database) -> None:
@@ -154,6 +161,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             stack.callback(media.processor.close)
             await hub.start()
             stack.push_async_callback(hub.stop)
+            if settings.webhook_delivery:
+                worker = app.state.webhook_worker = DeliveryWorker(
+                    db.write_sessions, db.primary_read_sessions, settings
+                )
+                await worker.start()
+                stack.push_async_callback(worker.stop)
             if settings.content_clock_seconds > 0:
                 await stack.enter_async_context(
                     clock_task(db, settings.content_clock_seconds, CLOCK_JOBS)
@@ -188,6 +201,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         search_router,
         feeds_router,
         sitemaps_router,
+        syndication_router,
+        webhooks_router,
         ops_router,
     ):
         app.include_router(router)
@@ -213,4 +228,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         expose_headers=EXPOSED_HEADERS,
     )
     app.add_middleware(CompressionMiddleware)
+    app.add_middleware(MetricsMiddleware)
     return app

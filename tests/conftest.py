@@ -31,6 +31,8 @@ os.environ.update(
         "KHABAR_MEDIA_DIR": str(_TMP / "media"),
         "KHABAR_CONTENT_CLOCK_SECONDS": "0",
         "KHABAR_SEED_DEMO": "false",
+        # The delivery worker runs only in the webhook tests that start it.
+        "KHABAR_WEBHOOK_DELIVERY": "false",
     }
 )
 for _name in ("KHABAR_DATABASE_URL", "KHABAR_ADMIN_USERNAME", "KHABAR_ADMIN_PASSWORD"):

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     #: Who gets article bodies in feeds: ``partners`` (keys with ``syndication:read``; the
     #: public gets summaries) or ``everyone``.
     feed_full_content: Literal["partners", "everyone"] = "partners"
+    #: Built feeds and sitemaps each worker keeps for the current revision (0: build each
+    #: request anew, as the syndication benchmark does to measure building).
+    feed_cache_entries: int = Field(default=64, ge=0)
     secret_key: str = DEV_SECRET_KEY
     #: Where a development install keeps a random key of its own when ``secret_key`` is not
     #: set: the built-in value is public, and it signs access tokens.
@@ -110,12 +113,40 @@ class Settings(BaseSettings):
     ticker_retry_ms: int = Field(default=3000, ge=100)
     #: Publishing an ``is_breaking`` article puts it on the ticker for this many hours.
     breaking_ticker_hours: float = Field(default=6.0, gt=0)
+    #: Deliver webhooks from this process (the delivery worker; any number of processes may
+    #: run one: each message is claimed by one at a time).
+    webhook_delivery: bool = True
+    #: An attempt that has not had its whole answer after this many seconds has failed.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    #: Retries wait about base × 2^(attempt − 1) seconds (with jitter), at most the cap.
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_max_seconds: float = Field(default=24 * 3600.0, gt=0)
+    #: A message not delivered within this many hours is given up (``expired``).
+    webhook_expire_hours: float = Field(default=72.0, gt=0)
+    #: An endpoint that has failed every attempt for this many hours, and at least
+    #: ``webhook_disable_after_failures`` times in a row, is disabled until its owner
+    #: re-enables it.
+    webhook_disable_after_hours: float = Field(default=24.0, ge=0)
+    webhook_disable_after_failures: int = Field(default=10, ge=1)
+    #: How often the delivery worker looks for due messages that no commit in this process
+    #: announced (retries, and events written by other processes).
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    #: Attempts in flight at once in one process.
+    webhook_concurrency: int = Field(default=16, ge=1, le=256)
+    #: In production, endpoints resolving to loopback, private, link-local or other
+    #: non-public addresses are refused; this allows them (never in production, normally).
+    webhook_allow_private_targets: bool = False
     admin_username: str | None = None
     admin_password: str | None = None
     seed_demo: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+
+    @property
+    def webhook_blocks_private_targets(self) -> bool:
+        """Whether webhook targets must be public addresses: in production, unless allowed."""
+        return self.env == "production" and not self.webhook_allow_private_targets
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

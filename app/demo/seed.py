@@ -52,6 +52,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.ticker import TICKER_PRIORITIES
 from app.search import index as search_index
+from app.syndication import changes as syndication_changes
 
 #: One seed for the whole demo: the same database every time, for tests and screenshots.
 DEMO_SEED = 20261128
@@ -1017,4 +1018,5 @@ async def load_bulk(
     await refresh_listing(session)
     await search_index.reindex(session, loaded)
     await ensure_state_row(session)
-    await bump_revision(session)
+    await bump_revision(session)  # which takes the content writers' lock: the feed's order
+    await syndication_changes.catch_up(session, loaded)

@@ -20,9 +20,11 @@ from app.models.idempotency import IdempotencyRecord
 from app.models.media import Media
 from app.models.revision import ArticleRevision
 from app.models.search import ArticleSearch
+from app.models.syndication import SyndicationChange
 from app.models.tag import Tag
 from app.models.ticker import TickerAnnounced, TickerEvent, TickerItem
 from app.models.user import User
+from app.models.webhook import Webhook, WebhookDelivery, WebhookMessage
 
 __all__ = [
     "ApiKey",
@@ -44,9 +46,13 @@ __all__ = [
     "ContentState",
     "IdempotencyRecord",
     "Media",
+    "SyndicationChange",
     "Tag",
     "TickerAnnounced",
     "TickerEvent",
     "TickerItem",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookMessage",
 ]

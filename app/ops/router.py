@@ -6,6 +6,7 @@ from starlette.responses import Response
 
 from app.core.caching import dump_json
 from app.core.database import get_database
+from app.ops import metrics
 from app.ticker.live import TickerHub
 
 router = APIRouter(tags=["operations"])
@@ -14,6 +15,16 @@ router = APIRouter(tags=["operations"])
 @router.get("/healthz", summary="The process is alive")
 async def healthz() -> Response:
     return Response(dump_json({"status": "ok"}), media_type="application/json")
+
+
+router.add_api_route(
+    "/metrics",
+    metrics.exposition,
+    methods=["GET"],
+    summary="The process's figures, in the Prometheus text format",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}},
+)
 
 
 @router.get("/readyz", summary="Dependencies are reachable; 503 when not")

@@ -1,21 +1,28 @@
-"""Feeds (``/feeds/…``) and sitemaps (``/sitemap.xml``, ``/sitemaps/…``)."""
+"""Feeds (``/feeds/…``), sitemaps (``/sitemap.xml``, ``/sitemaps/…``) and the partners'
+change feed (``/v1/syndication/articles``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from app.articles.filters import section_by_slug
+from app.auth.dependencies import AuthenticatedDep
 from app.categories.service import Node
-from app.core.errors import InvalidParameter, NotFound, problem_responses
-from app.core.http import SlugPath
+from app.core.database import PrimaryReadSession
+from app.core.errors import Forbidden, InvalidParameter, NotFound, problem_responses
+from app.core.http import CodecDep, SlugPath
+from app.core.pagination import DEFAULT_LIMIT, Cursor, Limit, next_link
 from app.core.public import PublicRead, PublicReadDep
+from app.core.responses import private_json
 from app.core.settings import get_settings
 from app.core.text import normalize_slug
 from app.models.base import utcnow
-from app.syndication import service, sitemaps
+from app.syndication import partners, service, sitemaps
+from app.syndication import schemas as partners_schemas
 from app.syndication.feeds import Format
 
 feeds_router = APIRouter(prefix="/feeds", tags=["syndication"])
@@ -136,3 +143,54 @@ async def article_sitemap(read: PublicReadDep, number: Annotated[int, Path(ge=1)
 
     body = await service.cached(read, ("sitemap-articles", number, read.cache.revision), build)
     return read.cache.body(body, XML, surrogate_keys=["articles", "sitemaps"])
+
+
+syndication_router = APIRouter(prefix="/v1/syndication", tags=["syndication"])
+NinjsQuery = Annotated[
+    Literal["2", "2.2", "3", "3.1"],
+    Query(description="ninjs 2.2 (the default) or 3.1 (`3`)."),
+]
+
+
+@syndication_router.get(
+    "/articles",
+    response_model=partners_schemas.ChangePage,
+    summary="Every change to what partners may see, oldest first, as ninjs (syndication:read)",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def syndicated_articles(
+    request: Request,
+    principal: AuthenticatedDep,
+    session: PrimaryReadSession,
+    codec: CodecDep,
+    since: Annotated[
+        datetime | None,
+        Query(description="Changes at or after this time (RFC 3339); ignored with a cursor."),
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+    ninjs: NinjsQuery = "2",
+) -> Response:
+    if not principal.has_scope(service.SYNDICATION_SCOPE):
+        raise Forbidden("This feed is for partner keys with the syndication:read scope.")
+    viewer = principal.viewer
+    after = codec.decode(partners.CURSOR_KIND, cursor)[0] if cursor else None
+    if since is not None and since.tzinfo is None:
+        raise InvalidParameter(["query", "since"], "since needs a time zone (use Z for UTC).")
+    rows = await partners.changes(session, viewer, after, since, limit + 1)
+    page = rows[:limit]
+    version: partners.NinjsVersion = 3 if ninjs.startswith("3") else 2
+    items = await partners.documents(session, viewer, page, version)
+    if page:
+        position = page[-1].seq
+    elif after is not None:
+        position = after
+    else:
+        position = await partners.last_position(session)
+    resume = codec.encode(partners.CURSOR_KIND, [position])
+    next_cursor = resume if len(rows) > limit else None
+    link = next_link(request, next_cursor)
+    return private_json(
+        {"items": items, "next_cursor": next_cursor, "resume_cursor": resume},
+        headers={"Link": link} if link else None,
+    )

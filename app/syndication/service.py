@@ -27,7 +27,6 @@ from app.models.base import utcnow
 from app.syndication.feeds import FEED_ITEMS, Channel, Format, json_feed, xml_feed
 
 SYNDICATION_SCOPE = "syndication:read"
-_CACHE_SIZE = 64
 
 
 def full_content_for(read: PublicRead) -> bool:
@@ -43,8 +42,11 @@ async def cached(
     read: PublicRead, key: tuple[Any, ...], build: Callable[[], Awaitable[bytes]]
 ) -> bytes:
     """What ``build`` makes, kept in the app (the worker) under ``key``, which must include the
-    content revision, for the next request that asks for the same; the :data:`_CACHE_SIZE`
-    most recent are kept."""
+    content revision, for the next request that asks for the same; the
+    ``KHABAR_FEED_CACHE_ENTRIES`` most recent are kept (none: every request builds)."""
+    size = get_settings().feed_cache_entries
+    if size == 0:
+        return await build()
     state = read.request.app.state
     built: OrderedDict[tuple[Any, ...], bytes] | None = getattr(state, "syndication_built", None)
     if built is None:
@@ -55,7 +57,7 @@ async def cached(
         return body
     body = await build()
     built[key] = body
-    while len(built) > _CACHE_SIZE:
+    while len(built) > size:
         built.popitem(last=False)
     return body
 

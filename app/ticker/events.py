@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from app.models.ticker import TICKER_PRIORITIES
 from app.ticker.repository import TICKER_COLUMNS
 from app.ticker.service import represent
 from app.ticker.visibility import live_ticker_items
+from app.webhooks import outbox
 
 CREATED, UPDATED, DELETED = "ticker.created", "ticker.updated", "ticker.deleted"
 #: How long the log keeps events for ``Last-Event-ID`` replay.
@@ -95,6 +97,8 @@ def announce(session: Session, now: datetime) -> int:
         session.execute(insert(TickerAnnounced), kept)
     session.execute(insert(TickerEvent), events)
     session.info[_ANNOUNCED] = True
+    # Webhooks carry the same events, written to their outbox in this transaction too.
+    outbox.enqueue(session, [(e["type"], orjson.dumps(e["data"])) for e in events], now)
     return len(events)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.articles.visibility import PUBLIC
 from app.models import TickerEvent
 from app.models.base import utcnow
+from app.ops.metrics import TICKER_CLIENTS
 from app.ticker import events, repository
 from app.ticker.service import represent
 
@@ -287,10 +288,12 @@ class TickerHub:
         if self._stopping:
             subscription.close()
         self.subscriptions.add(subscription)
+        TICKER_CLIENTS.set(len(self.subscriptions))
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
         self.subscriptions.discard(subscription)
+        TICKER_CLIENTS.set(len(self.subscriptions))
 
     # The log
 
@@ -377,6 +380,7 @@ class TickerHub:
                     except asyncio.QueueFull:
                         # Too slow to keep up: end its stream; it resumes from the log.
                         self.subscriptions.discard(subscription)
+                        TICKER_CLIENTS.set(len(self.subscriptions))
                         subscription.close()
                 self.delivered = event.id
             if len(batch) < _BATCH:

@@ -1,0 +1,226 @@
+"""The partners' change feed, and the article events webhooks carry.
+
+Partners who pull (``GET /v1/syndication/articles``) read ``syndication_changes`` in ``seq``
+order from where they last stopped. Nobody needs to remember to write it: at the commit of
+every transaction that created an article or changed one's row (its ``version`` then moves,
+``Article.version`` being the row's version counter), and of every transaction in which the
+clock moved (a publication time arriving, an embargo lifting), :func:`record_changes` compares
+each such article's audience (public, embargoed, withdrawn) and version with what the feed last
+said, and moves the ones that differ to the end of the feed. Drafts that were never out cost
+one comparison and leave no row.
+
+The same comparison says what the public saw happen, which is what webhooks announce:
+
+* not public before, public now: ``article.published``;
+* public before and now, in a new version: ``article.updated``;
+* public before, not now (unpublished, archived, embargoed after the fact): ``article.unpublished``.
+
+Those events go to the webhook outbox in the same transaction (``app.webhooks.outbox``). Like
+the ticker's log and the search index, all of this runs inside the content writers' lock
+(``app.core.revision``), so ``seq`` values commit in increasing order: a partner reading up to
+``seq`` N can never later find a change below N appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, and_, case, event, func, insert, inspect, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.articles.visibility import EMBARGOED, PUBLIC, visible_articles
+from app.core.revision import CLOCK_ADVANCED
+from app.core.settings import get_settings
+from app.models import Article, ArticleCard, SyndicationChange
+from app.models.base import utcnow
+from app.webhooks import outbox
+
+PUBLIC_AUDIENCE, EMBARGOED_AUDIENCE, WITHDRAWN = "public", "embargoed", "withdrawn"
+PUBLISHED_EVENT, UPDATED_EVENT, UNPUBLISHED_EVENT = (
+    "article.published",
+    "article.updated",
+    "article.unpublished",
+)
+BATCH = 500
+_TOUCHED = "khabar_syndication_touched"
+#: An article's row changing at all makes a new version, which partners get.
+_COLUMNS = tuple(attribute.key for attribute in inspect(Article).column_attrs)
+
+
+def article_uri(article_id: int) -> str:
+    """The article's identifier for partners, the same in every version: its API address."""
+    return f"{get_settings().public_url.rstrip('/')}/v1/articles/{article_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    article_id: int
+    before: str | None
+    after: str
+    new_version: bool
+
+    @property
+    def event(self) -> str | None:
+        """The webhook event this change is, if the public saw one."""
+        was, now = self.before == PUBLIC_AUDIENCE, self.after == PUBLIC_AUDIENCE
+        if now and not was:
+            return PUBLISHED_EVENT
+        if was and not now:
+            return UNPUBLISHED_EVENT
+        if was and self.new_version:
+            return UPDATED_EVENT
+        return None
+
+
+def _audience(now: datetime) -> ColumnElement[str]:
+    # The visibility module's own rule, once for everyone and once for embargo readers.
+    return case(
+        (visible_articles(PUBLIC, now), PUBLIC_AUDIENCE),
+        (visible_articles(EMBARGOED, now), EMBARGOED_AUDIENCE),
+        else_=WITHDRAWN,
+    )
+
+
+def _differing(now: datetime, article_ids: Sequence[int] | None) -> Any:
+    audience = _audience(now)
+    recorded = SyndicationChange
+    query = select(
+        Article.id,
+        Article.version,
+        audience.label("audience"),
+        recorded.audience.label("recorded_audience"),
+        recorded.version.label("recorded_version"),
+        recorded.public_once,
+        recorded.seq,
+    ).outerjoin(recorded, recorded.article_id == Article.id)
+    never_out = and_(recorded.article_id.is_(None), audience == WITHDRAWN)
+    unchanged = and_(
+        recorded.audience == audience,
+        or_(audience == WITHDRAWN, recorded.version == Article.version),
+    )
+    query = query.where(~never_out, or_(recorded.article_id.is_(None), ~unchanged))
+    if article_ids is not None:
+        query = query.where(Article.id.in_(article_ids))
+    return query.order_by(Article.id)
+
+
+def record_changes(
+    session: Session,
+    article_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+    *,
+    announce: bool = True,
+) -> list[Change]:
+    """Move every article of ``article_ids`` (all articles when None) whose audience or
+    version differs from what the feed last said to the end of the feed; with ``announce``,
+    write the webhook events the public saw. The changes, in feed order."""
+    now = now or utcnow()
+    ids = None if article_ids is None else sorted(set(article_ids))
+    batches: list[Sequence[int] | None] = (
+        [None] if ids is None else [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    )
+    rows = [row for batch in batches for row in session.execute(_differing(now, batch))]
+    if not rows:
+        return []
+    last = session.scalar(select(func.coalesce(func.max(SyndicationChange.seq), 0)))
+    changes: list[Change] = []
+    moved: list[dict[str, Any]] = []
+    added: list[dict[str, Any]] = []
+    for seq, row in enumerate(rows, start=int(last or 0) + 1):
+        values = {
+            "article_id": row.id,
+            "seq": seq,
+            "audience": row.audience,
+            "version": row.version,
+            "public_once": bool(row.public_once) or row.audience == PUBLIC_AUDIENCE,
+            "changed_at": now,
+        }
+        (added if row.seq is None else moved).append(values)
+        changes.append(
+            Change(row.id, row.recorded_audience, row.audience, row.version != row.recorded_version)
+        )
+    if moved:
+        # By primary key, in one executemany.
+        session.execute(update(SyndicationChange), moved)
+    if added:
+        session.execute(insert(SyndicationChange), added)
+    if announce and (endpoints := outbox.endpoints(session)):
+        outbox.enqueue(session, _events(session, changes), now, endpoints)
+    return changes
+
+
+def _events(session: Session, changes: Sequence[Change]) -> list[tuple[str, bytes]]:
+    """Each change the public saw as a webhook event: its type and its ``data`` (JSON)."""
+    announced = [(change, kind) for change in changes if (kind := change.event) is not None]
+    if not announced:
+        return []
+    ids = [change.article_id for change, _ in announced]
+    cards: dict[int, bytes] = dict(
+        session.execute(
+            select(ArticleCard.article_id, ArticleCard.card).where(ArticleCard.article_id.in_(ids))
+        ).all()
+    )
+    events: list[tuple[str, bytes]] = []
+    for change, kind in announced:
+        uri = orjson.dumps(article_uri(change.article_id))
+        card = cards.get(change.article_id)
+        if kind == UNPUBLISHED_EVENT or card is None:
+            # Only what identifies the story: it may have been withdrawn for what it said.
+            url = orjson.loads(card)["url"] if card is not None else None
+            data = orjson.dumps(
+                {"id": change.article_id, "uri": article_uri(change.article_id), "url": url}
+            )
+        else:
+            # The article summary every list shows (stored ready to serve), plus its uri.
+            data = card[:-1] + b',"uri":' + uri + b"}"
+        events.append((kind, data))
+    return events
+
+
+async def catch_up(session: Any, article_ids: Collection[int]) -> int:
+    """Record articles written by bulk statements the hooks cannot see, without webhook
+    events (a bulk load is not news)."""
+    changes = await session.run_sync(lambda sync: record_changes(sync, article_ids, announce=False))
+    return len(changes)
+
+
+# Hooks
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    # Ids exist now, and attribute history is still there.
+    touched: set[int] = session.info.setdefault(_TOUCHED, set())
+    for obj in session.new:
+        if isinstance(obj, Article):
+            touched.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Article):
+            state = inspect(obj)
+            if any(state.attrs[key].history.has_changes() for key in _COLUMNS):
+                touched.add(obj.id)
+
+
+def _before_commit(session: Session) -> None:
+    # The commit's own flush comes after this hook: flush now, so its changes are seen.
+    session.flush()
+    touched: set[int] = session.info.pop(_TOUCHED, set())
+    if session.info.get(CLOCK_ADVANCED):
+        record_changes(session)
+    elif touched:
+        record_changes(session, touched)
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+def install_syndication_hooks() -> None:
+    if not event.contains(Session, "before_commit", _before_commit):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_commit", _forget)
+        event.listen(Session, "after_rollback", _forget)
