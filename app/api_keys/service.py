@@ -1,18 +1,19 @@
-"""Partner API keys: created by admins, the secret shown once, stored hashed, revocable."""
+"""Partner API keys: created by admins, the secret shown once, stored hashed, revocable (which
+ends their webhooks too)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import keys
 from app.auth.principal import Principal
 from app.core.errors import NotFound
 from app.core.text import rfc3339
-from app.models import ApiKey
+from app.models import ApiKey, Webhook
 from app.models.base import utcnow
 
 
@@ -55,7 +56,15 @@ async def revoke(session: AsyncSession, api_key: ApiKey) -> bool:
     """True when this call revoked it (revoking twice changes nothing)."""
     if api_key.revoked_at is not None:
         return False
-    api_key.revoked_at = utcnow()
+    now = api_key.revoked_at = utcnow()
+    # Its webhooks stop with it (and are sent nothing new: ``app.webhooks.outbox``).
+    await session.execute(
+        update(Webhook)
+        .where(Webhook.owner_key_id == api_key.id, Webhook.is_active.is_(True))
+        .values(
+            is_active=False, disabled_at=now, disabled_reason="Its owner's API key was revoked."
+        )
+    )
     await session.flush()
     return True
 

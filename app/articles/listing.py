@@ -59,6 +59,12 @@ from app.models import (
 CARD_BATCH = 500
 
 
+#: ``session.info`` key: the articles whose cards this transaction re-rendered because their
+#: content changed (not a full re-render for new URL settings). The partners' change feed
+#: reads it (``app.syndication.changes``).
+CARDS_CHANGED = "khabar_cards_changed"
+
+
 def refresh_listing_sync(
     session: Session, article_filter: ColumnElement[bool] | None = None
 ) -> None:
@@ -88,7 +94,10 @@ def refresh_listing_sync(
             .values(published_at=published)
             .execution_options(synchronize_session=False)
         )
-    render_cards(session, list(session.scalars(ids)))
+    rendered = list(session.scalars(ids))
+    render_cards(session, rendered)
+    if article_filter is not None:
+        session.info.setdefault(CARDS_CHANGED, set()).update(rendered)
     if article_filter is None:  # every card is now rendered with the current URL settings
         session.execute(
             update(ContentState)

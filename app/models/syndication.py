@@ -30,5 +30,8 @@ class SyndicationChange(Base):
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     audience: Mapped[str] = mapped_column(String(10))
     version: Mapped[int]
+    #: A digest of what partners were last shown (the article's version and card): a change
+    #: to its tags, bylines, category or featured media changes it too.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     public_once: Mapped[bool] = mapped_column(default=False)
     changed_at: Mapped[datetime] = mapped_column(index=True)

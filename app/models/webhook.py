@@ -25,6 +25,10 @@ class Webhook(TimestampMixin, Base):
     events: Mapped[list[str]] = mapped_column(JSONType, default=list)
     description: Mapped[str | None] = mapped_column(String(500))
     secret: Mapped[str] = mapped_column(Text)
+    #: After a rotation, the secret before it, still used to sign (beside the new one) until
+    #: ``previous_secret_until``, so the receiver can switch without losing a delivery.
+    previous_secret: Mapped[str | None] = mapped_column(Text)
+    previous_secret_until: Mapped[datetime | None]
     owner_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -47,6 +51,7 @@ class WebhookMessage(Base):
     ``next_attempt_at`` is when it is due; a worker that claims it moves that past the
     attempt's timeout (its lease) and writes ``claim``, so no other worker attempts it at the
     same time, and a worker that dies mid-attempt leaves it to be retried when the lease ends.
+    A message still waiting when its story is withdrawn is ``superseded`` and never sent.
     """
 
     __tablename__ = "webhook_messages"
@@ -58,6 +63,9 @@ class WebhookMessage(Base):
     )
     msg_id: Mapped[str] = mapped_column(String(40), unique=True)
     event_type: Mapped[str] = mapped_column(String(40))
+    #: What the event is about (``article:42``): a withdrawal supersedes the waiting
+    #: messages that still carry the story.
+    subject: Mapped[str | None] = mapped_column(String(40), index=True)
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="pending")

@@ -67,20 +67,27 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        counted = False
+
+        def count(status: int) -> None:
+            nonlocal counted
+            counted = True
+            template = getattr(scope.get("route"), "path", "unrouted")
+            method = scope["method"]
+            DURATION.labels(method, template).observe(time.perf_counter() - started)
+            REQUESTS.labels(method, template, f"{status // 100}xx").inc()
 
         async def sending(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
-                route = scope.get("route")
-                template = getattr(route, "path", "unrouted")
-                method = scope["method"]
-                DURATION.labels(method, template).observe(time.perf_counter() - started)
-                REQUESTS.labels(method, template, f"{status // 100}xx").inc()
+                count(message["status"])
             await send(message)
 
-        await self.app(scope, receive, sending)
+        try:
+            await self.app(scope, receive, sending)
+        except BaseException:
+            if not counted:  # the server's error handler, outside, answers 500
+                count(500)
+            raise
 
 
 def exposition(_request: Request) -> Response:

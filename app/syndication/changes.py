@@ -2,12 +2,14 @@
 
 Partners who pull (``GET /v1/syndication/articles``) read ``syndication_changes`` in ``seq``
 order from where they last stopped. Nobody needs to remember to write it: at the commit of
-every transaction that created an article or changed one's row (its ``version`` then moves,
-``Article.version`` being the row's version counter), and of every transaction in which the
-clock moved (a publication time arriving, an embargo lifting), :func:`record_changes` compares
-each such article's audience (public, embargoed, withdrawn) and version with what the feed last
-said, and moves the ones that differ to the end of the feed. Drafts that were never out cost
-one comparison and leave no row.
+every transaction that created an article, changed one's row, or changed what its card shows
+(its tags, bylines, category or featured media: ``app.articles.listing`` re-renders the card
+and names the article in ``CARDS_CHANGED``), and of every transaction in which the clock moved
+(a publication time arriving, an embargo lifting), :func:`record_changes` compares each such
+article's audience (public, embargoed, withdrawn) and :func:`fingerprint` (its version and
+card) with what the feed last said, and moves the ones that differ to the end of the feed.
+Drafts that were never out cost one comparison and leave no row. (A caption edited on a
+gallery photo changes neither; the article's next save carries it.)
 
 The same comparison says what the public saw happen, which is what webhooks announce:
 
@@ -23,6 +25,7 @@ the ticker's log and the search index, all of this runs inside the content write
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +35,7 @@ import orjson
 from sqlalchemy import ColumnElement, and_, case, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.articles.listing import CARDS_CHANGED
 from app.articles.visibility import EMBARGOED, PUBLIC, visible_articles
 from app.core.revision import CLOCK_ADVANCED
 from app.core.settings import get_settings
@@ -61,7 +65,8 @@ class Change:
     article_id: int
     before: str | None
     after: str
-    new_version: bool
+    #: What the article shows changed (not only who may see it).
+    revised: bool
 
     @property
     def event(self) -> str | None:
@@ -71,7 +76,7 @@ class Change:
             return PUBLISHED_EVENT
         if was and not now:
             return UNPUBLISHED_EVENT
-        if was and self.new_version:
+        if was and self.revised:
             return UPDATED_EVENT
         return None
 
@@ -85,7 +90,10 @@ def _audience(now: datetime) -> ColumnElement[str]:
     )
 
 
-def _differing(now: datetime, article_ids: Sequence[int] | None) -> Any:
+def _candidates(now: datetime, article_ids: Sequence[int] | None) -> Any:
+    """The articles that may have changed for partners, with what the feed last said of them:
+    the given ones (their cards or rows were written), or, scanning every article when the
+    clock moved, those whose audience or version differs from the feed's."""
     audience = _audience(now)
     recorded = SyndicationChange
     query = select(
@@ -93,19 +101,36 @@ def _differing(now: datetime, article_ids: Sequence[int] | None) -> Any:
         Article.version,
         audience.label("audience"),
         recorded.audience.label("recorded_audience"),
-        recorded.version.label("recorded_version"),
+        recorded.fingerprint.label("recorded_fingerprint"),
         recorded.public_once,
         recorded.seq,
     ).outerjoin(recorded, recorded.article_id == Article.id)
     never_out = and_(recorded.article_id.is_(None), audience == WITHDRAWN)
-    unchanged = and_(
-        recorded.audience == audience,
-        or_(audience == WITHDRAWN, recorded.version == Article.version),
-    )
-    query = query.where(~never_out, or_(recorded.article_id.is_(None), ~unchanged))
-    if article_ids is not None:
+    query = query.where(~never_out)
+    if article_ids is None:
+        unchanged = and_(
+            recorded.audience == audience,
+            or_(audience == WITHDRAWN, recorded.version == Article.version),
+        )
+        query = query.where(or_(recorded.article_id.is_(None), ~unchanged))
+    else:
         query = query.where(Article.id.in_(article_ids))
     return query.order_by(Article.id)
+
+
+def _cards(session: Session, article_ids: Sequence[int]) -> dict[int, bytes]:
+    cards: dict[int, bytes] = {}
+    for start in range(0, len(article_ids), BATCH):
+        batch = article_ids[start : start + BATCH]
+        query = select(ArticleCard.article_id, ArticleCard.card)
+        cards.update(session.execute(query.where(ArticleCard.article_id.in_(batch))).all())
+    return cards
+
+
+def fingerprint(version: int, card: bytes | None) -> str:
+    """What partners were shown of an article: its version (its own columns) and its card
+    (its tags, bylines, category and featured media as the lists show them)."""
+    return hashlib.sha256(b"%d|%s" % (version, card or b"")).hexdigest()
 
 
 def record_changes(
@@ -115,69 +140,80 @@ def record_changes(
     *,
     announce: bool = True,
 ) -> list[Change]:
-    """Move every article of ``article_ids`` (all articles when None) whose audience or
-    version differs from what the feed last said to the end of the feed; with ``announce``,
+    """Move every article of ``article_ids`` (all articles when None) whose audience, or what
+    it shows, differs from what the feed last said to the end of the feed; with ``announce``,
     write the webhook events the public saw. The changes, in feed order."""
     now = now or utcnow()
     ids = None if article_ids is None else sorted(set(article_ids))
     batches: list[Sequence[int] | None] = (
         [None] if ids is None else [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
     )
-    rows = [row for batch in batches for row in session.execute(_differing(now, batch))]
+    rows = [row for batch in batches for row in session.execute(_candidates(now, batch))]
     if not rows:
         return []
-    last = session.scalar(select(func.coalesce(func.max(SyndicationChange.seq), 0)))
+    cards = _cards(session, [row.id for row in rows])
     changes: list[Change] = []
-    moved: list[dict[str, Any]] = []
-    added: list[dict[str, Any]] = []
-    for seq, row in enumerate(rows, start=int(last or 0) + 1):
-        values = {
-            "article_id": row.id,
-            "seq": seq,
-            "audience": row.audience,
-            "version": row.version,
-            "public_once": bool(row.public_once) or row.audience == PUBLIC_AUDIENCE,
-            "changed_at": now,
-        }
-        (added if row.seq is None else moved).append(values)
-        changes.append(
-            Change(row.id, row.recorded_audience, row.audience, row.version != row.recorded_version)
+    values: list[dict[str, Any]] = []
+    for row in rows:
+        shown = fingerprint(row.version, cards.get(row.id))
+        revised = shown != row.recorded_fingerprint
+        same_audience = row.audience == row.recorded_audience
+        if same_audience and (row.audience == WITHDRAWN or not revised):
+            continue
+        changes.append(Change(row.id, row.recorded_audience, row.audience, revised))
+        values.append(
+            {
+                "article_id": row.id,
+                "audience": row.audience,
+                "version": row.version,
+                "fingerprint": shown,
+                "public_once": bool(row.public_once) or row.audience == PUBLIC_AUDIENCE,
+                "changed_at": now,
+                "new": row.seq is None,
+            }
         )
+    if not changes:
+        return []
+    last = session.scalar(select(func.max(SyndicationChange.seq)))
+    for seq, entry in enumerate(values, start=int(last or 0) + 1):
+        entry["seq"] = seq
+    moved = [{k: v for k, v in entry.items() if k != "new"} for entry in values if not entry["new"]]
+    added = [{k: v for k, v in entry.items() if k != "new"} for entry in values if entry["new"]]
     if moved:
         # By primary key, in one executemany.
         session.execute(update(SyndicationChange), moved)
     if added:
         session.execute(insert(SyndicationChange), added)
     if announce and (endpoints := outbox.endpoints(session)):
-        outbox.enqueue(session, _events(session, changes), now, endpoints)
+        outbox.enqueue(session, _events(changes, cards), now, endpoints)
     return changes
 
 
-def _events(session: Session, changes: Sequence[Change]) -> list[tuple[str, bytes]]:
-    """Each change the public saw as a webhook event: its type and its ``data`` (JSON)."""
-    announced = [(change, kind) for change in changes if (kind := change.event) is not None]
-    if not announced:
-        return []
-    ids = [change.article_id for change, _ in announced]
-    cards: dict[int, bytes] = dict(
-        session.execute(
-            select(ArticleCard.article_id, ArticleCard.card).where(ArticleCard.article_id.in_(ids))
-        ).all()
-    )
-    events: list[tuple[str, bytes]] = []
-    for change, kind in announced:
-        uri = orjson.dumps(article_uri(change.article_id))
+def _events(changes: Sequence[Change], cards: dict[int, bytes]) -> list[outbox.Event]:
+    """Each change the public saw as a webhook event."""
+    events: list[outbox.Event] = []
+    for change in changes:
+        kind = change.event
+        if kind is None:
+            continue
+        uri = article_uri(change.article_id)
         card = cards.get(change.article_id)
         if kind == UNPUBLISHED_EVENT or card is None:
             # Only what identifies the story: it may have been withdrawn for what it said.
             url = orjson.loads(card)["url"] if card is not None else None
-            data = orjson.dumps(
-                {"id": change.article_id, "uri": article_uri(change.article_id), "url": url}
-            )
+            data = orjson.dumps({"id": change.article_id, "uri": uri, "url": url})
         else:
             # The article summary every list shows (stored ready to serve), plus its uri.
-            data = card[:-1] + b',"uri":' + uri + b"}"
-        events.append((kind, data))
+            data = card[:-1] + b',"uri":' + orjson.dumps(uri) + b"}"
+        events.append(
+            outbox.Event(
+                kind,
+                data,
+                subject=f"article:{change.article_id}",
+                # A withdrawal takes back what is still waiting to tell of the story.
+                supersedes=(PUBLISHED_EVENT, UPDATED_EVENT) if kind == UNPUBLISHED_EVENT else (),
+            )
+        )
     return events
 
 
@@ -208,14 +244,16 @@ def _before_commit(session: Session) -> None:
     # The commit's own flush comes after this hook: flush now, so its changes are seen.
     session.flush()
     touched: set[int] = session.info.pop(_TOUCHED, set())
+    touched |= session.info.pop(CARDS_CHANGED, set())
     if session.info.get(CLOCK_ADVANCED):
-        record_changes(session)
-    elif touched:
+        record_changes(session)  # what the clock changed, anywhere
+    if touched:
         record_changes(session, touched)
 
 
 def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(CARDS_CHANGED, None)
 
 
 def install_syndication_hooks() -> None:

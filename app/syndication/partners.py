@@ -5,12 +5,15 @@ the partner's cursor. Each article appears once per page, as it is now: a ninjs 
 the partner may see it, a ``canceled`` tombstone once it has been withdrawn (unpublished or
 archived; archiving is how the newsroom deletes). Keys with ``embargoed:read`` also get
 published stories still under embargo, with ``embargoed`` set; other keys never hear of those
-until the embargo lifts (then they are new to them), and get a tombstone only for what they
-were shown.
+until the embargo lifts (then they are new to them), and get tombstones only of what every
+partner was shown. A first sync (no cursor, no ``since``) leaves tombstones out: there is
+nothing yet to take down.
 
 Every page answers ``resume_cursor`` as well as ``next_cursor``: ``next_cursor`` is null once
 the partner has caught up, like every list; ``resume_cursor`` is always where its next poll
-starts, so polling with it every minute gets each change exactly once.
+starts, so polling with it gets every change, each article once per poll in its latest state
+(delivery is at least once: an article withdrawn while a page is read can come as a tombstone
+on that page and again at its new place).
 """
 
 from __future__ import annotations
@@ -31,7 +34,12 @@ from app.core.text import rfc3339
 from app.models import Article, SyndicationChange
 from app.models.base import utcnow
 from app.syndication import ninjs
-from app.syndication.changes import EMBARGOED_AUDIENCE, PUBLIC_AUDIENCE, article_uri
+from app.syndication.changes import (
+    EMBARGOED_AUDIENCE,
+    PUBLIC_AUDIENCE,
+    WITHDRAWN,
+    article_uri,
+)
 
 CURSOR_KIND = "syndication"
 NinjsVersion = Literal[2, 3]
@@ -75,6 +83,9 @@ async def changes(
         query = query.where(SyndicationChange.seq > after)
     elif since is not None:
         query = query.where(SyndicationChange.changed_at >= since)
+    else:
+        # A first, full sync: there is nothing the partner has to take down.
+        query = query.where(SyndicationChange.audience != WITHDRAWN)
     return (await session.execute(query)).all()
 
 

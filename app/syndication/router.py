@@ -177,16 +177,14 @@ async def syndicated_articles(
     after = codec.decode(partners.CURSOR_KIND, cursor)[0] if cursor else None
     if since is not None and since.tzinfo is None:
         raise InvalidParameter(["query", "since"], "since needs a time zone (use Z for UTC).")
+    # The feed's end is read first: a change committed while the page is read comes after it
+    # (read after, it could name a change the page did not see, and the partner skip it).
+    end = await partners.last_position(session) if after is None else after
     rows = await partners.changes(session, viewer, after, since, limit + 1)
     page = rows[:limit]
     version: partners.NinjsVersion = 3 if ninjs.startswith("3") else 2
     items = await partners.documents(session, viewer, page, version)
-    if page:
-        position = page[-1].seq
-    elif after is not None:
-        position = after
-    else:
-        position = await partners.last_position(session)
+    position = page[-1].seq if page else end
     resume = codec.encode(partners.CURSOR_KIND, [position])
     next_cursor = resume if len(rows) > limit else None
     link = next_link(request, next_cursor)

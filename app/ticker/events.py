@@ -98,7 +98,14 @@ def announce(session: Session, now: datetime) -> int:
     session.execute(insert(TickerEvent), events)
     session.info[_ANNOUNCED] = True
     # Webhooks carry the same events, written to their outbox in this transaction too.
-    outbox.enqueue(session, [(e["type"], orjson.dumps(e["data"])) for e in events], now)
+    outbox.enqueue(
+        session,
+        [
+            outbox.Event(e["type"], orjson.dumps(e["data"]), f"ticker:{e['item_id']}")
+            for e in events
+        ],
+        now,
+    )
     return len(events)
 
 

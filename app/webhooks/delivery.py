@@ -9,9 +9,10 @@ is attempted by one worker at a time; one whose worker dies mid-attempt becomes 
 its lease ends, and is sent again under the same ``webhook-id`` (at least once, never lost).
 
 An attempt is signed with the ``standardwebhooks`` library (``webhook-id``,
-``webhook-timestamp``, ``webhook-signature``), must have its whole answer within
-``KHABAR_WEBHOOK_TIMEOUT_SECONDS``, follows no redirect, and succeeds on a 2xx. Each attempt
-is logged (``webhook_deliveries``: outcome, status, latency, the start of the answer). A
+``webhook-timestamp``, ``webhook-signature``), must resolve the name, connect and have the
+answer's status and first kilobyte within ``KHABAR_WEBHOOK_TIMEOUT_SECONDS``, follows no
+redirect, and succeeds on a 2xx. Each attempt is logged (``webhook_deliveries``: outcome,
+status, latency, the start of the answer); finished messages and their log are kept a week. A
 failure is retried after about base × 2^(attempt − 1) seconds, with jitter so that
 endpoints recovering together are not hit together, capped at
 ``KHABAR_WEBHOOK_RETRY_MAX_SECONDS`` (24 h); a message still undelivered after
@@ -33,7 +34,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import func, insert, select, update
+from cryptography.fernet import InvalidToken
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook as Signer
 
@@ -43,7 +45,7 @@ from app.models.base import utcnow
 from app.ops.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_DURATION
 from app.webhooks import outbox
 from app.webhooks.service import DELIVERED, EXPIRED, PENDING, unseal
-from app.webhooks.targets import TargetRefused, check_resolves_public
+from app.webhooks.targets import Pinned, TargetRefused, check_url, pinned, resolve_public
 
 log = logging.getLogger("khabar.webhooks")
 
@@ -51,6 +53,8 @@ log = logging.getLogger("khabar.webhooks")
 #: the outcome.
 LEASE_MARGIN_SECONDS = 5.0
 EXCERPT_BYTES = 1024
+#: Delivered, expired and superseded messages, and their delivery log, are kept this long.
+RETENTION = timedelta(days=7)
 USER_AGENT = "Khabar-Webhooks/1.0"
 
 
@@ -64,7 +68,9 @@ class Claimed:
     created_at: datetime
     attempt: int
     url: str
-    secret: str
+    secret: str  # sealed, as stored; unsealed for each attempt
+    previous_secret: str | None
+    previous_until: datetime | None
     claim: str
 
 
@@ -147,9 +153,13 @@ async def claim(
         endpoints = {
             row.id: row
             for row in await session.execute(
-                select(Webhook.id, Webhook.url, Webhook.secret).where(
-                    Webhook.id.in_({row.webhook_id for row in taken})
-                )
+                select(
+                    Webhook.id,
+                    Webhook.url,
+                    Webhook.secret,
+                    Webhook.previous_secret,
+                    Webhook.previous_secret_until,
+                ).where(Webhook.id.in_({row.webhook_id for row in taken}))
             )
         }
     claimed = [
@@ -162,7 +172,9 @@ async def claim(
             row.created_at,
             row.attempts,
             endpoints[row.webhook_id].url,
-            unseal(endpoints[row.webhook_id].secret),
+            endpoints[row.webhook_id].secret,
+            endpoints[row.webhook_id].previous_secret,
+            endpoints[row.webhook_id].previous_secret_until,
             token,
         )
         for row in taken
@@ -170,9 +182,21 @@ async def claim(
     return sorted(claimed, key=lambda message: message.id)
 
 
+def signature(message: Claimed, sent_at: datetime) -> str:
+    """``webhook-signature``: signed with the endpoint's secret, and during a rotation's
+    overlap with the one before it too (receivers accept either)."""
+    secrets_now = [message.secret]
+    if message.previous_secret and message.previous_until and message.previous_until > sent_at:
+        secrets_now.append(message.previous_secret)
+    return " ".join(
+        Signer(unseal(sealed)).sign(message.msg_id, sent_at, message.payload)
+        for sealed in secrets_now
+    )
+
+
 async def attempt(client: httpx.AsyncClient, message: Claimed, settings: Settings) -> Outcome:
-    """One signed POST of the message; never raises for what the receiver or the network
-    does."""
+    """One signed POST of the message, resolution of the name included, within the timeout;
+    never raises: whatever goes wrong is the attempt's outcome."""
     started = time.perf_counter()
     status: int | None = None
     excerpt: str | None = None
@@ -182,34 +206,43 @@ async def attempt(client: httpx.AsyncClient, message: Claimed, settings: Setting
         return Outcome(outcome, status, latency, excerpt, error and error[:500])
 
     try:
-        if settings.webhook_blocks_private_targets:
-            await check_resolves_public(message.url)
-        sent_at = utcnow()
-        headers = {
-            "webhook-id": message.msg_id,
-            "webhook-timestamp": str(int(sent_at.timestamp())),
-            "webhook-signature": Signer(message.secret).sign(
-                message.msg_id, sent_at, message.payload
-            ),
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-        }
         async with asyncio.timeout(settings.webhook_timeout_seconds):
+            url = check_url(message.url)
+            target = Pinned(url)
+            if settings.webhook_blocks_private_targets:
+                target = pinned(url, await resolve_public(url))
+            sent_at = utcnow()
+            headers = {
+                **target.headers,
+                "webhook-id": message.msg_id,
+                "webhook-timestamp": str(int(sent_at.timestamp())),
+                "webhook-signature": signature(message, sent_at),
+                "content-type": "application/json",
+                "user-agent": USER_AGENT,
+            }
             async with client.stream(
-                "POST", message.url, content=message.payload.encode(), headers=headers
+                "POST",
+                target.url,
+                content=message.payload.encode(),
+                headers=headers,
+                extensions=target.extensions,
             ) as response:
                 status = response.status_code
                 head = b""
-                async for chunk in response.aiter_raw():
+                async for chunk in response.aiter_bytes():
                     head += chunk
                     if len(head) >= EXCERPT_BYTES:
                         break
-                excerpt = head[:EXCERPT_BYTES].decode("utf-8", "replace") or None
+                # Text for the log; a NUL is not text (and PostgreSQL refuses it).
+                text = head[:EXCERPT_BYTES].decode("utf-8", "replace").replace("\x00", "")
+                excerpt = text or None
     except TargetRefused as refused:
         return done("refused", str(refused))
     except TimeoutError:
         return done("timeout", f"No complete answer within {settings.webhook_timeout_seconds} s.")
-    except httpx.HTTPError as error:
+    except InvalidToken:
+        return done("error", "The signing secret cannot be read: was KHABAR_SECRET_KEY changed?")
+    except Exception as error:  # the network's, the receiver's or the URL's: all an outcome
         return done("error", f"{type(error).__name__}: {error}")
     return done(DELIVERED if 200 <= status < 300 else "failed")
 
@@ -240,13 +273,18 @@ async def record(
             )
         )
         # Only while this worker still holds the claim (its lease may have run out).
+        # The attempt is logged whatever happened since; the message and the endpoint are
+        # moved on only by the worker that still holds the claim (its lease may have run out
+        # and another worker taken it; it may have been superseded or swept as expired).
         mine = (WebhookMessage.id == message.id, WebhookMessage.claim == message.claim)
         if result.delivered:
-            await session.execute(
+            moved = await session.execute(
                 update(WebhookMessage)
                 .where(*mine)
                 .values(status=DELIVERED, delivered_at=now, claim=None)
             )
+            if not _matched(moved):
+                return
             await session.execute(
                 update(Webhook)
                 .where(Webhook.id == message.webhook_id)
@@ -255,7 +293,7 @@ async def record(
             return
         expired = message.created_at <= now - timedelta(hours=settings.webhook_expire_hours)
         retry_at = now + timedelta(seconds=retry_delay(message.attempt, settings))
-        await session.execute(
+        moved = await session.execute(
             update(WebhookMessage)
             .where(*mine)
             .values(
@@ -264,6 +302,8 @@ async def record(
                 claim=None,
             )
         )
+        if not _matched(moved):
+            return
         failing = (
             await session.execute(
                 update(Webhook)
@@ -298,15 +338,31 @@ async def record(
             log.warning("webhook %s disabled after %s failures", message.webhook_id, count)
 
 
-async def expire_old(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> int:
-    """Give up messages older than the expiry that are still waiting (a disabled endpoint's)."""
-    cutoff = utcnow() - timedelta(hours=settings.webhook_expire_hours)
+def _matched(result: Any) -> bool:
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def sweep(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    """Give up messages older than the expiry that are still waiting (a disabled endpoint's;
+    not one an attempt holds), and forget finished messages, with their delivery log, after
+    :data:`RETENTION`. How many were given up."""
+    now = utcnow()
+    cutoff = now - timedelta(hours=settings.webhook_expire_hours)
     async with sessions() as session, session.begin():
         result = await session.execute(
             update(WebhookMessage)
-            .where(WebhookMessage.status == PENDING, WebhookMessage.created_at < cutoff)
+            .where(
+                WebhookMessage.status == PENDING,
+                WebhookMessage.created_at < cutoff,
+                or_(WebhookMessage.claim.is_(None), WebhookMessage.next_attempt_at <= now),
+            )
             .values(status=EXPIRED, claim=None)
             .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            delete(WebhookMessage).where(
+                WebhookMessage.status != PENDING, WebhookMessage.created_at < now - RETENTION
+            )
         )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -368,7 +424,7 @@ class DeliveryWorker:
             try:
                 if time.monotonic() - last_sweep > self.EXPIRY_SWEEP_SECONDS:
                     last_sweep = time.monotonic()
-                    await expire_old(self._sessions, self._settings)
+                    await sweep(self._sessions, self._settings)
                 self._wake.clear()
                 free = self._settings.webhook_concurrency - len(self._inflight)
                 due = free > 0 and await any_due(self._reads)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.text import rfc3339
-from app.models import Webhook, WebhookMessage
+from app.models import ApiKey, Webhook, WebhookMessage
 
 WRITTEN = "khabar_webhooks_written"
 
@@ -48,45 +49,76 @@ def body(kind: str, data: bytes, at: datetime) -> str:
     return head + data.decode() + "}"
 
 
+SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What happened: its type, its ``data`` (JSON), what it is about (``article:42``), and
+    the types of waiting messages about the same subject it takes back (a withdrawal takes
+    back the publication and updates not yet delivered: they carry the story)."""
+
+    type: str
+    data: bytes
+    subject: str | None = None
+    supersedes: tuple[str, ...] = ()
+
+
 Endpoints = Sequence[tuple[int, list[str]]]
 
 
 def endpoints(session: Session) -> Endpoints:
-    """Every endpoint's id and subscribed event types (disabled ones included: their messages
-    wait for them to be re-enabled, or expire)."""
-    return [(row.id, row.events) for row in session.execute(select(Webhook.id, Webhook.events))]
+    """Every endpoint's id and subscribed event types: disabled ones included (their messages
+    wait for them to be re-enabled, or expire), not those of a revoked partner key."""
+    revoked = select(ApiKey.id).where(ApiKey.revoked_at.is_not(None))
+    query = select(Webhook.id, Webhook.events).where(
+        or_(Webhook.owner_key_id.is_(None), Webhook.owner_key_id.not_in(revoked))
+    )
+    return [(row.id, row.events) for row in session.execute(query)]
 
 
 def enqueue(
     session: Session,
-    events: Sequence[tuple[str, bytes]],
+    events: Sequence[Event],
     now: datetime,
     subscribers: Endpoints | None = None,
-) -> int:
-    """Write a message for each event (type, JSON ``data``) to each endpoint subscribed to
-    its type (``subscribers``, when the caller has read them already). The number written."""
+) -> list[str]:
+    """Write a message for each event to each endpoint subscribed to its type
+    (``subscribers``, when the caller has read them already); the ``webhook-id`` of each."""
     if not events:
-        return 0
+        return []
+    for taken_back in (e for e in events if e.supersedes):
+        session.execute(
+            update(WebhookMessage)
+            .where(
+                WebhookMessage.subject == taken_back.subject,
+                WebhookMessage.event_type.in_(taken_back.supersedes),
+                WebhookMessage.status == "pending",
+            )
+            .values(status=SUPERSEDED, claim=None)
+            .execution_options(synchronize_session=False)
+        )
     if subscribers is None:
         subscribers = endpoints(session)
     rows = [
         {
             "webhook_id": endpoint_id,
             "msg_id": new_message_id(),
-            "event_type": kind,
+            "event_type": event.type,
+            "subject": event.subject,
             "payload": payload,
             "created_at": now,
             "next_attempt_at": now,
         }
-        for kind, data in events
-        for payload in (body(kind, data, now),)
+        for event in events
+        for payload in (body(event.type, event.data, now),)
         for endpoint_id, subscribed in subscribers
-        if kind in subscribed
+        if event.type in subscribed
     ]
     if rows:
         session.execute(insert(WebhookMessage), rows)
         session.info[WRITTEN] = True
-    return len(rows)
+    return [str(row["msg_id"]) for row in rows]
 
 
 def _after_commit(session: Session) -> None:

@@ -15,9 +15,11 @@ from app.core.http import CodecDep, IdPath
 from app.core.idempotency import IdempotencyDep
 from app.core.pagination import BY_ID, DEFAULT_LIMIT, Cursor, Limit, keyset_page
 from app.core.responses import created, no_content, private_json, private_page
+from app.core.text import rfc3339
 from app.webhooks import service
 from app.webhooks.schemas import (
     DeliveryList,
+    SecretRotated,
     TestQueued,
     WebhookCreate,
     WebhookCreated,
@@ -104,6 +106,8 @@ async def update_webhook(
     for name in ("url", "events", "is_active"):
         if name in changes and changes[name] is None:
             raise InvalidParameter(["body", name], f"{name} cannot be null.")
+    if "url" in changes:  # resolved before the row (and, on SQLite, the database) is locked
+        changes["url"] = await service.check_target(changes["url"])
     webhook = await service.get(session, manager, webhook_id, for_update=True)
     await service.update_endpoint(session, webhook, changes)
     record(session, manager, "webhook.update", "webhook", webhook.id, {"changed": sorted(changes)})
@@ -135,6 +139,24 @@ async def delete_webhook(
 async def test_webhook(webhook_id: IdPath, manager: ManagerDep, session: WriteSession) -> Response:
     webhook = await service.get(session, manager, webhook_id)
     return private_json(await service.send_test(session, webhook), status_code=202)
+
+
+@router.post(
+    "/{webhook_id}/rotate-secret",
+    response_model=SecretRotated,
+    summary="A new signing secret, shown once; the old one still signs for 24 hours",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def rotate_secret(webhook_id: IdPath, manager: ManagerDep, session: WriteSession) -> Response:
+    webhook = await service.get(session, manager, webhook_id, for_update=True)
+    secret = await service.rotate_secret(session, webhook)
+    record(session, manager, "webhook.rotate_secret", "webhook", webhook.id)
+    return private_json(
+        {
+            "secret": secret,
+            "previous_secret_until": rfc3339(webhook.previous_secret_until),
+        }
+    )
 
 
 @router.get(

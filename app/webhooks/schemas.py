@@ -77,6 +77,15 @@ class WebhookList(BaseModel):
     next_cursor: str | None
 
 
+class SecretRotated(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    secret: str = Field(description="The new signing secret (`whsec_…`), shown this once.")
+    previous_secret_until: datetime = Field(
+        description="Until then deliveries carry a signature with the old secret too."
+    )
+
+
 class TestQueued(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

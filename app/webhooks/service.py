@@ -12,6 +12,7 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet
@@ -25,7 +26,7 @@ from app.core.text import rfc3339
 from app.models import Webhook, WebhookDelivery, WebhookMessage
 from app.models.base import utcnow
 from app.webhooks import outbox
-from app.webhooks.targets import TargetRefused, check_resolves_public, check_url
+from app.webhooks.targets import TargetRefused, check_url, resolve_public
 
 MANAGE_SCOPE = "webhooks:manage"
 TEST_EVENT = "webhook.test"
@@ -70,9 +71,9 @@ def _owned_by(principal: Principal, query: Select[Any]) -> Select[Any]:
 async def check_target(url: str) -> str:
     """422 for a URL webhooks may not be sent to (see ``app.webhooks.targets``)."""
     try:
-        check_url(url)
+        parsed = check_url(url)
         if get_settings().webhook_blocks_private_targets:
-            await check_resolves_public(url)
+            await resolve_public(parsed)
     except TargetRefused as refused:
         raise InvalidParameter(["body", "url"], str(refused)) from None
     return url
@@ -149,11 +150,12 @@ async def list_page(
 async def update_endpoint(
     session: AsyncSession, webhook: Webhook, changes: dict[str, Any]
 ) -> Webhook:
-    """Apply a PATCH. Re-enabling (``is_active: true`` on a disabled endpoint) forgets its
-    failures and makes its waiting messages due now."""
+    """Apply a PATCH (a new ``url`` already through :func:`check_target`). Re-enabling
+    (``is_active: true`` on a disabled endpoint) forgets its failures and makes its waiting
+    messages due now."""
     now = utcnow()
     if "url" in changes:
-        webhook.url = await check_target(changes["url"])
+        webhook.url = changes["url"]  # checked by the caller, before any lock was taken
     if "events" in changes:
         webhook.events = sorted(set(changes["events"]))
     if "description" in changes:
@@ -165,7 +167,11 @@ async def update_endpoint(
             webhook.consecutive_failures = 0
             await session.execute(
                 update(WebhookMessage)
-                .where(WebhookMessage.webhook_id == webhook.id, WebhookMessage.status == PENDING)
+                .where(
+                    WebhookMessage.webhook_id == webhook.id,
+                    WebhookMessage.status == PENDING,
+                    WebhookMessage.claim.is_(None),  # not one an attempt holds
+                )
                 .values(next_attempt_at=now)
             )
         webhook.is_active = active
@@ -180,22 +186,30 @@ async def send_test(session: AsyncSession, webhook: Webhook) -> dict[str, Any]:
     """Queue a ``webhook.test`` message for this endpoint alone; what was queued."""
     if not webhook.is_active:
         raise Conflict("The webhook is disabled: re-enable it (is_active: true) first.")
-    now = utcnow()
-    msg_id = outbox.new_message_id()
     data = f'{{"webhook_id":{webhook.id},"message":"A test event from Khabar."}}'.encode()
-    session.add(
-        WebhookMessage(
-            webhook_id=webhook.id,
-            msg_id=msg_id,
-            event_type=TEST_EVENT,
-            payload=outbox.body(TEST_EVENT, data, now),
-            created_at=now,
-            next_attempt_at=now,
+    [msg_id] = await session.run_sync(
+        lambda sync: outbox.enqueue(
+            sync, [outbox.Event(TEST_EVENT, data)], utcnow(), [(webhook.id, [TEST_EVENT])]
         )
     )
-    await session.flush()
-    session.info[outbox.WRITTEN] = True
     return {"msg_id": msg_id, "type": TEST_EVENT, "status": PENDING}
+
+
+#: After a rotation, deliveries carry both signatures this long.
+ROTATION_OVERLAP = timedelta(hours=24)
+
+
+async def rotate_secret(session: AsyncSession, webhook: Webhook) -> str:
+    """A new signing secret; the old one keeps signing beside it for
+    :data:`ROTATION_OVERLAP`, so the receiver can switch without missing a delivery."""
+    secret = new_secret()
+    now = utcnow()
+    webhook.previous_secret = webhook.secret
+    webhook.previous_secret_until = now + ROTATION_OVERLAP
+    webhook.secret = seal(secret)
+    webhook.updated_at = now
+    await session.flush()
+    return secret
 
 
 def represent_delivery(row: WebhookDelivery) -> dict[str, Any]:

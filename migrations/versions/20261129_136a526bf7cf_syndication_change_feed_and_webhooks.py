@@ -32,6 +32,10 @@ def upgrade() -> None:
         ),
         sa.Column("description", sa.String(length=500), nullable=True),
         sa.Column("secret", sa.Text(), nullable=False),
+        sa.Column("previous_secret", sa.Text(), nullable=True),
+        sa.Column(
+            "previous_secret_until", app.models.base.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("owner_user_id", sa.Integer(), nullable=True),
         sa.Column("owner_key_id", sa.Integer(), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
@@ -79,6 +83,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("audience", sa.String(length=10), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=True),
         sa.Column("public_once", sa.Boolean(), nullable=False),
         sa.Column("changed_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -102,6 +107,7 @@ def upgrade() -> None:
         sa.Column("webhook_id", sa.Integer(), nullable=False),
         sa.Column("msg_id", sa.String(length=40), nullable=False),
         sa.Column("event_type", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=40), nullable=True),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("created_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
@@ -123,6 +129,9 @@ def upgrade() -> None:
             batch_op.f("ix_webhook_messages_status_next_attempt_at"),
             ["status", "next_attempt_at"],
             unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhook_messages_subject"), ["subject"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_webhook_messages_webhook_id"), ["webhook_id"], unique=False
@@ -212,6 +221,7 @@ def downgrade() -> None:
     op.drop_table("webhook_deliveries")
     with op.batch_alter_table("webhook_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_messages_webhook_id"))
+        batch_op.drop_index(batch_op.f("ix_webhook_messages_subject"))
         batch_op.drop_index(batch_op.f("ix_webhook_messages_status_next_attempt_at"))
 
     op.drop_table("webhook_messages")

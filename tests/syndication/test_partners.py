@@ -10,11 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.revision import advance_clock
-from app.models import ContentState
+from app.models import Article, ContentState
 from app.models.base import utcnow
 from app.syndication.schemas import ChangePage
 from tests import factories
@@ -194,12 +195,91 @@ async def test_since_starts_from_a_time_and_pages_carry_a_link(
 
 
 @pytest.mark.parametrize(
-    "params",
-    [{"cursor": "not-a-cursor"}, {"ninjs": "4"}, {"limit": 0}, {"since": "yesterday"}],
+    ("params", "status"),
+    [
+        ({"cursor": "not-a-cursor"}, 400),
+        ({"ninjs": "4"}, 422),
+        ({"limit": 0}, 422),
+        ({"limit": 101}, 422),
+        ({"since": "yesterday"}, 422),
+        ({"since": "2026-11-29T10:00:00"}, 422),  # no time zone
+    ],
 )
 async def test_bad_parameters_are_problems(
-    client: httpx.AsyncClient, partner: dict[str, str], params: dict[str, Any]
+    client: httpx.AsyncClient, partner: dict[str, str], params: dict[str, Any], status: int
 ) -> None:
     response = await client.get(PATH, params=params, headers=partner)
-    assert response.status_code in (400, 422)
+    assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_tampered_cursor_from_another_list_is_refused(
+    client: httpx.AsyncClient, partner: dict[str, str], published: Newsroom
+) -> None:
+    other = (await client.get("/v1/articles", params={"limit": 1})).json()["next_cursor"]
+    response = await client.get(PATH, params={"cursor": other}, headers=partner)
+    assert response.status_code == 400
+
+
+async def test_renaming_a_tag_moves_the_articles_showing_it_and_a_first_sync_has_no_tombstones(
+    client: httpx.AsyncClient, partner: dict[str, str], published: Newsroom, staff: Staff
+) -> None:
+    editor = staff.headers(staff.editor)
+    _, resume = await pull_all(client, partner)
+    renamed = await client.patch(
+        f"/v1/tags/{published.elections.slug}", json={"name": "الانتخابات الرئاسية"}, headers=editor
+    )
+    assert renamed.status_code == 200, renamed.text
+    page = await pull(client, partner, cursor=resume)
+    tagged = {published.lead.id, published.mideast_story.id}
+    assert {item["uri"] for item in page["items"]} == {
+        f"https://api.example/v1/articles/{i}" for i in tagged
+    }
+    for item in page["items"]:
+        assert "الانتخابات الرئاسية" in {s.get("name") for s in item["subjects"]}
+    # Withdrawn before a new partner's first sync: nothing to take down, so no tombstone.
+    assert (
+        await client.post(f"/v1/articles/{published.sport_story.id}/unpublish", headers=editor)
+    ).is_success
+    first, _ = await pull_all(client, partner)
+    assert all(item["pubstatus"] == "usable" for item in first)
+    assert uri(published.sport_story) not in {item["uri"] for item in first}
+
+
+async def test_an_embargoed_story_withdrawn_before_it_lifted_leaves_no_trace_for_other_keys(
+    client: httpx.AsyncClient,
+    partner: dict[str, str],
+    embargo_partner: dict[str, str],
+    published: Newsroom,
+    staff: Staff,
+) -> None:
+    _, plain = await pull_all(client, partner)
+    _, entitled = await pull_all(client, embargo_partner)
+    editor = staff.headers(staff.editor)
+    story = published.embargoed
+    assert (await client.post(f"/v1/articles/{story.id}/unpublish", headers=editor)).is_success
+    assert (await pull(client, partner, cursor=plain))["items"] == []
+    [gone] = (await pull(client, embargo_partner, cursor=entitled))["items"]
+    assert (gone["uri"], gone["pubstatus"]) == (uri(story), "canceled")
+
+
+async def test_the_scheduler_publishing_a_story_puts_it_in_the_feed(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    partner: dict[str, str],
+    published: Newsroom,
+) -> None:
+    from app.articles.workflow import publish_scheduled
+
+    _, resume = await pull_all(client, partner)
+    scheduled_id = published.scheduled.id
+    await session.execute(
+        update(Article)
+        .where(Article.id == scheduled_id)
+        .values(publish_at=utcnow() - timedelta(seconds=1))
+    )
+    await session.commit()
+    assert await publish_scheduled(app.state.database.write_sessions) == [scheduled_id]
+    [item] = (await pull(client, partner, cursor=resume))["items"]
+    assert item["uri"] == f"https://api.example/v1/articles/{scheduled_id}"

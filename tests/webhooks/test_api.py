@@ -15,7 +15,7 @@ from app.core.settings import get_settings
 from app.models import Category, Webhook, WebhookMessage
 from app.webhooks import service
 from app.webhooks.schemas import DeliveryList, WebhookCreated, WebhookList, WebhookRead
-from app.webhooks.targets import TargetRefused, check_resolves_public, check_url
+from app.webhooks.targets import TargetRefused, check_url, pinned, resolve_public
 from tests import factories
 from tests.accounts import Staff, api_key
 from tests.newsroom import Newsroom
@@ -96,6 +96,8 @@ async def test_partner_keys_manage_only_their_own_endpoints_and_others_may_not_a
         {"url": "javascript:alert(1)", "events": ARTICLE_EVENTS},
         {"url": "https:///no-host", "events": ARTICLE_EVENTS},
         {"url": "https://partner.example/hooks#frag", "events": ARTICLE_EVENTS},
+        {"url": "http://☃..com/", "events": ARTICLE_EVENTS},
+        {"url": "https://partner.example:0/", "events": ARTICLE_EVENTS},
         {"url": RECEIVER, "events": ["article.exploded"]},
         {"url": RECEIVER, "events": []},
         {"url": RECEIVER, "events": ARTICLE_EVENTS, "secret": "whsec_mine"},
@@ -124,18 +126,21 @@ async def test_a_bad_endpoint_is_a_422_and_registers_nothing(
         "http://[::ffff:127.0.0.1]/",
         "http://0.0.0.0/",
         "http://100.64.0.1/",
+        "http://[64:ff9b::a9fe:a9fe]/",  # NAT64 for 169.254.169.254
+        "http://[2002:7f00:1::]/",  # 6to4 for 127.0.0.1
+        "http://[::127.0.0.1]/",  # IPv4-compatible
     ],
 )
 async def test_production_refuses_targets_that_resolve_to_non_public_addresses(url: str) -> None:
-    check_url(url)  # well-formed: only where it leads is refused
+    parsed = check_url(url)  # well-formed: only where it leads is refused
     with pytest.raises(TargetRefused, match="non-public"):
-        await check_resolves_public(url)
+        await resolve_public(parsed)
 
 
 async def test_a_public_address_is_accepted_and_the_setting_decides_when_to_check(
     client: httpx.AsyncClient, staff: Staff, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await check_resolves_public("https://93.184.215.14/hooks")
+    assert await resolve_public(check_url("https://93.184.215.14/hooks")) == "93.184.215.14"
     settings = get_settings()
     assert not settings.webhook_blocks_private_targets  # tests post to 127.0.0.1
     production = settings.model_copy(update={"env": "production"})
@@ -261,3 +266,91 @@ async def test_patch_changes_what_it_names_and_null_is_refused(
     deleted = await client.delete(f"/v1/webhooks/{hook['id']}", headers=admin)
     assert deleted.status_code == 204
     assert (await client.get(f"/v1/webhooks/{hook['id']}", headers=admin)).status_code == 404
+
+
+def test_an_attempt_connects_to_the_checked_address_under_the_name_it_was_given() -> None:
+    secure = pinned(check_url("https://hooks.partner.example:8443/in?x=1"), "93.184.215.14")
+    assert str(secure.url) == "https://93.184.215.14:8443/in?x=1"
+    assert secure.headers == {"host": "hooks.partner.example:8443"}
+    assert secure.extensions == {"sni_hostname": "hooks.partner.example"}  # TLS checks the name
+    plain = pinned(check_url("http://شريك.example/in"), "2001:db8::1")
+    assert str(plain.url) == "http://[2001:db8::1]/in"
+    assert plain.headers == {"host": "شريك.example".encode("idna").decode()}
+    assert plain.extensions == {}
+
+
+async def test_withdrawing_a_story_takes_back_the_messages_still_carrying_it(
+    client: httpx.AsyncClient, session: AsyncSession, staff: Staff, newsroom: Newsroom
+) -> None:
+    await session.commit()
+    await register(client, staff.headers(staff.admin))
+    editor = staff.headers(staff.editor)
+    story = await factories.article(session, "خبر سيسحب", newsroom.world, status="draft")
+    await session.commit()
+    assert (await client.post(f"/v1/articles/{story.id}/publish", headers=editor)).is_success
+    assert (await client.post(f"/v1/articles/{story.id}/unpublish", headers=editor)).is_success
+    rows = await session.execute(
+        select(WebhookMessage.event_type, WebhookMessage.status, WebhookMessage.subject).order_by(
+            WebhookMessage.id
+        )
+    )
+    assert [tuple(row) for row in rows] == [
+        ("article.published", "superseded", f"article:{story.id}"),
+        ("article.unpublished", "pending", f"article:{story.id}"),
+    ]
+
+
+async def test_revoking_a_key_stops_its_webhooks(
+    client: httpx.AsyncClient, session: AsyncSession, staff: Staff, newsroom: Newsroom
+) -> None:
+    await session.commit()
+    key = await api_key(session, staff.admin, "webhooks:manage")
+    hook = await register(client, key)
+    key_id = await session.scalar(select(Webhook.owner_key_id).where(Webhook.id == hook["id"]))
+    revoked = await client.delete(f"/v1/api-keys/{key_id}", headers=staff.headers(staff.admin))
+    assert revoked.status_code == 204
+    state = (
+        await client.get(f"/v1/webhooks/{hook['id']}", headers=staff.headers(staff.admin))
+    ).json()
+    assert state["is_active"] is False
+    assert "revoked" in state["disabled_reason"]
+    section = await session.get_one(Category, newsroom.world.id)
+    await factories.article(session, "خبر بعد سحب المفتاح", section)
+    await session.commit()
+    assert await messages(session) == []  # nothing queued for a revoked partner
+
+
+async def test_rotating_the_secret_shows_the_new_one_once_and_keeps_the_old_a_day(
+    client: httpx.AsyncClient, session: AsyncSession, staff: Staff
+) -> None:
+    admin = staff.headers(staff.admin)
+    hook = await register(client, admin)
+    rotated = await client.post(f"/v1/webhooks/{hook['id']}/rotate-secret", headers=admin)
+    assert rotated.status_code == 200
+    body = rotated.json()
+    assert body["secret"].startswith("whsec_")
+    assert body["secret"] != hook["secret"]
+    row = await session.scalar(select(Webhook).where(Webhook.id == hook["id"]))
+    assert row is not None
+    assert service.unseal(row.secret) == body["secret"]
+    assert row.previous_secret is not None
+    assert service.unseal(row.previous_secret) == hook["secret"]
+    assert body["previous_secret_until"].endswith("Z")
+
+
+async def test_another_owners_endpoint_is_not_found_for_every_action(
+    client: httpx.AsyncClient, session: AsyncSession, staff: Staff
+) -> None:
+    mine = await api_key(session, staff.admin, "webhooks:manage")
+    theirs = await register(client, await api_key(session, staff.admin, "webhooks:manage"))
+    path = f"/v1/webhooks/{theirs['id']}"
+    for method, suffix in (
+        ("GET", ""),
+        ("DELETE", ""),
+        ("POST", "/test"),
+        ("POST", "/rotate-secret"),
+        ("GET", "/deliveries"),
+    ):
+        response = await client.request(method, path + suffix, headers=mine)
+        assert response.status_code == 404, (method, suffix)
+    assert (await client.get(path, headers=staff.headers(staff.admin))).status_code == 200
