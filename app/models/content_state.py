@@ -25,3 +25,6 @@ class ContentState(Base):
     card_fingerprint: Mapped[str | None] = mapped_column(String(64))
     #: The text analysis the search index was built with (``app.search.index``).
     search_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    #: Up to when the partners' change feed has taken in what the clock changes
+    #: (``app.syndication.changes``).
+    syndication_clock_at: Mapped[datetime | None]

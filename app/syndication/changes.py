@@ -5,7 +5,8 @@ order from where they last stopped. Nobody needs to remember to write it: at the
 every transaction that created an article, changed one's row, or changed what its card shows
 (its tags, bylines, category or featured media: ``app.articles.listing`` re-renders the card
 and names the article in ``CARDS_CHANGED``), and of every transaction in which the clock moved
-(a publication time arriving, an embargo lifting), :func:`record_changes` compares each such
+(a publication time arriving, an embargo lifting: :func:`clocked` finds those articles by
+their times, not by comparing every article), :func:`record_changes` compares each such
 article's audience (public, embargoed, withdrawn) and :func:`fingerprint` (its version and
 card) with what the feed last said, and moves the ones that differ to the end of the feed.
 Drafts that were never out cost one comparison and leave no row. (A caption edited on a
@@ -28,7 +29,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -36,10 +37,10 @@ from sqlalchemy import ColumnElement, and_, case, event, func, insert, inspect, 
 from sqlalchemy.orm import Session
 
 from app.articles.listing import CARDS_CHANGED
-from app.articles.visibility import EMBARGOED, PUBLIC, visible_articles
-from app.core.revision import CLOCK_ADVANCED
+from app.articles.visibility import EMBARGOED, PUBLIC, PUBLISHED, visible_articles
+from app.core.revision import CLOCK_ADVANCED, STATE_ID
 from app.core.settings import get_settings
-from app.models import Article, ArticleCard, SyndicationChange
+from app.models import Article, ArticleCard, ContentState, SyndicationChange
 from app.models.base import utcnow
 from app.webhooks import outbox
 
@@ -246,9 +247,36 @@ def _before_commit(session: Session) -> None:
     touched: set[int] = session.info.pop(_TOUCHED, set())
     touched |= session.info.pop(CARDS_CHANGED, set())
     if session.info.get(CLOCK_ADVANCED):
-        record_changes(session)  # what the clock changed, anywhere
+        record_changes(session, clocked(session, utcnow()))
     if touched:
         record_changes(session, touched)
+
+
+#: Clocks of several machines differ a little: each look at what the clock changed goes
+#: back this much before the last one.
+CLOCK_MARGIN = timedelta(minutes=10)
+
+
+def clocked(session: Session, now: datetime) -> list[int] | None:
+    """The articles the clock may have changed since the feed last looked: a publication
+    time or an embargo's end passed since then (both indexed). None, for every article, the
+    first time. Records ``now`` as the feed's new look."""
+    state = ContentState.syndication_clock_at
+    since = session.scalar(select(state).where(ContentState.id == STATE_ID))
+    session.execute(
+        update(ContentState)
+        .where(ContentState.id == STATE_ID, or_(state.is_(None), state < now))
+        .values(syndication_clock_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if since is None:
+        return None
+    start = since - CLOCK_MARGIN
+    passed = or_(
+        and_(Article.published_at > start, Article.published_at <= now),
+        and_(Article.embargo_until > start, Article.embargo_until <= now),
+    )
+    return list(session.scalars(select(Article.id).where(Article.status == PUBLISHED, passed)))
 
 
 def _forget(session: Session, *_args: Any) -> None:

@@ -101,6 +101,12 @@ def upgrade() -> None:
         )
 
     _feed_published_articles()
+    with op.batch_alter_table("content_state", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "syndication_clock_at", app.models.base.UTCDateTime(timezone=True), nullable=True
+            )
+        )
     op.create_table(
         "webhook_messages",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -130,9 +136,7 @@ def upgrade() -> None:
             ["status", "next_attempt_at"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_webhook_messages_subject"), ["subject"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_webhook_messages_subject"), ["subject"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_webhook_messages_webhook_id"), ["webhook_id"], unique=False
         )
@@ -214,6 +218,8 @@ def _feed_published_articles() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("content_state", schema=None) as batch_op:
+        batch_op.drop_column("syndication_clock_at")
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_webhook_id_id"))
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_message_id"))

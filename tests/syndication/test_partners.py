@@ -177,6 +177,17 @@ async def test_a_draft_saved_and_an_unseen_embargo_lifted_by_the_clock(
     page = await pull(client, partner, cursor=resume)
     assert [item["uri"] for item in page["items"]] == [uri(held)]
     assert "embargoed" not in page["items"][0]
+    # The next tick looks only at the times that passed since this one, and finds the next.
+    later = await factories.article(
+        session, "قرعة الدور الثاني", section, embargo_until=utcnow() + timedelta(seconds=1)
+    )
+    await session.commit()
+    await asyncio.sleep(1.05)
+    await session.execute(update(ContentState).values(next_transition_at=utcnow()))
+    assert await advance_clock(session)
+    await session.commit()
+    page = await pull(client, partner, cursor=page["resume_cursor"])
+    assert [item["uri"] for item in page["items"]] == [uri(later)]
 
 
 async def test_since_starts_from_a_time_and_pages_carry_a_link(
