@@ -10,7 +10,8 @@ from app.models.base import Base
 
 #: Objects of the search engines themselves, made by the migration and not by the models:
 #: SQLite's FTS5 tables (with the shadow tables FTS5 keeps its indexes in) and the triggers
-#: that keep them in step with ``article_search``, and PostgreSQL's GIN indexes.
+#: that keep them in step with ``article_search``, and PostgreSQL's GIN indexes (of a vector and
+#: the article's id bucket: ``app.search.engines``).
 #: Schema comparisons (Alembic's autogenerate, the migration test) leave them alone.
 ENGINE_OBJECTS = frozenset(
     {

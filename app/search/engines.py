@@ -15,6 +15,15 @@ query, so they agree on what matches. Neither engine's own text processing touch
   ``ts_rank_cd`` (cover density) with the weights A 1.0, B 0.4, C 0.1 (the same ratios as
   BM25's column weights) and length normalisation 1 (÷ 1 + log length).
 
+Only the newest matches are ranked (``app.search.service``), so each engine finds those first.
+FTS5 walks its index by rowid (article id), newest first, and stops. A GIN index has no order,
+and a query of common words matches a fifth of an archive: reading every matching row to keep
+the newest would cost more than the ranking. So PostgreSQL's two indexes also index each
+article's id bucket (``article_id / ID_BUCKET``: articles created one after another share one),
+the newest matches are looked for among the newest articles' buckets first, and among the
+older ones only when those had too few (:func:`newest_by_buckets`). The index answers "these
+words in these buckets" by itself: a common query reads only the rows of recent stories.
+
 Title suggestions match another index of each title: its words unstemmed
 (:func:`app.search.analysis.forms`), so that the beginning of a word being typed finds it:
 the FTS5 table ``article_suggest`` (with prefix indexes), and the ``title_words`` vector.
@@ -36,6 +45,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
+    SQLColumnExpression,
     bindparam,
     case,
     cast,
@@ -45,8 +55,9 @@ from sqlalchemy import (
     select,
     table,
     type_coerce,
+    union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR, array
 
 from app.models import ArticleSearch
 from app.models.base import UTCDateTime
@@ -76,6 +87,16 @@ _MAX_POSITIONS_PER_LEXEME = 256
 _COLUMN_GAP = 100
 _WEIGHTS = ("A", "B", "C")
 
+#: Article ids per bucket in PostgreSQL's match indexes (the migration writes the same number
+#: into their expression, ``ARRAY[article_id / 1024]``).
+ID_BUCKET = 1024
+#: How many of the newest buckets (up to 32,768 article ids) PostgreSQL looks in first. A search
+#: matching more than one story in 32 finds its 1,000 candidates there and reads only the
+#: matches among those ids, not the whole archive's; a rarer one also reads its matches in all
+#: the older buckets (at 100,000 stories, fewer than 3,000). A wider first look costs common
+#: queries more rows, a narrower one sends more queries on to the older buckets.
+RECENT_BUCKETS = 32
+
 
 @dataclass(frozen=True, slots=True)
 class Texts:
@@ -93,14 +114,16 @@ class Match:
 
     ``rows`` selects the matching ``article_search`` rows (``article_id``, ``published_at``
     and what the relevance needs), in ``ArticleSearch``'s terms so that filters apply to it;
-    ``newest_first`` orders them by article id, highest (most recently created) first, the
-    order in which the engine walks its index cheaply (the candidates for ranking are the
-    first of them: see ``app.search.service``); ``relevance`` scores a row of the candidates'
-    subquery."""
+    ``newest(rows, n)`` is a subquery of the ``n`` (a number or a bound value) of those rows
+    with the highest article ids (the most recently created: the candidates for ranking, see
+    ``app.search.service``), found the way the engine finds them cheaply; ``relevance`` scores
+    a row of that subquery. The query is the bound value ``match``, ``expression`` in the
+    engine's language: a statement built from one query runs another's with that value."""
 
     rows: Any  # a Select
-    newest_first: ColumnElement[Any]
+    newest: Callable[[Any, Any], Any]
     relevance: Callable[[Any], ColumnElement[float]]
+    expression: str
 
 
 class Engine(Protocol):
@@ -150,7 +173,11 @@ class SQLiteEngine:
             .join(ArticleSearch, ArticleSearch.article_id == fts.c.rowid)
             .where(name.op("MATCH")(bindparam("match", expression)))
         )
-        return Match(rows, fts.c.rowid.desc(), lambda candidates: -candidates.c.bm25)
+
+        def newest(rows: Any, n: Any) -> Any:
+            return rows.order_by(fts.c.rowid.desc()).limit(n).subquery()
+
+        return Match(rows, newest, lambda candidates: -candidates.c.bm25, expression)
 
     def matching(self, query: Query) -> Match:
         return self._match("article_fts", to_fts5(query), BM25_WEIGHTS)
@@ -188,6 +215,38 @@ def _quoted(term: str) -> str:
     return term
 
 
+def _bucket(article_id: SQLColumnExpression[int]) -> ColumnElement[int]:
+    # The number written in, as in the indexes' expression: with a bound value, the planner
+    # would not recognise the indexed expression.
+    return article_id // literal_column(str(ID_BUCKET), Integer)
+
+
+def id_bucket() -> ColumnElement[Any]:
+    """An article's id bucket as PostgreSQL's match indexes have it (their second column)."""
+    return array([_bucket(ArticleSearch.article_id)])
+
+
+def newest_by_buckets(rows: Any, n: Any) -> Any:
+    """The ``n`` rows of ``rows`` with the highest article ids: the highest ids among the
+    :data:`RECENT_BUCKETS` newest buckets, then, only as many as those did not give, the
+    highest among all the older buckets (a LIMIT of 0 does not search at all). The buckets are
+    counted back from the newest in the same statement, so the two parts cover every row the
+    statement sees: exactly the ``n`` highest ids of all the matches."""
+    newest = select(_bucket(func.max(ArticleSearch.article_id)).label("bucket"))
+    top = newest.cte("newest_bucket").c.bucket
+    first = top - (RECENT_BUCKETS - 1)
+    recent_buckets = func.array(select(func.generate_series(first, top)).scalar_subquery())
+    recent = rows.where(id_bucket().overlap(recent_buckets))
+    # "+ 0", here and in the order: neither is the primary key's, so the planner finds the
+    # matches with the GIN index instead of walking the key and testing every vector it passes.
+    older = rows.where(ArticleSearch.article_id + 0 < select(first * ID_BUCKET).scalar_subquery())
+    newest_first = (ArticleSearch.article_id + 0).desc()
+    kept = recent.order_by(newest_first).limit(n).cte("recent")
+    missing = func.greatest(0, n - select(func.count()).select_from(kept).scalar_subquery())
+    rest = older.order_by(newest_first).limit(missing).subquery("older")
+    return union_all(select(kept), select(rest)).subquery()
+
+
 class PostgreSQLEngine:
     name = "postgresql"
 
@@ -223,10 +282,7 @@ class PostgreSQLEngine:
             vector = type_coerce(candidates.c.vector, TSVECTOR)
             return cast(func.ts_rank_cd(weights, vector, tsquery, 1), Float)
 
-        # "+ 0": the order is not the primary key's, so the planner finds the matches with the
-        # GIN index and keeps the highest ids (a top-N sort) instead of walking the whole key
-        # backwards, testing every vector, when few articles match.
-        return Match(rows, (ArticleSearch.article_id + 0).desc(), relevance)
+        return Match(rows, newest_by_buckets, relevance, expression)
 
     def matching(self, query: Query) -> Match:
         return self._match(ArticleSearch.document, to_tsquery(query))

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Float, and_, bindparam, exists, literal, or_, select
+from sqlalchemy import Float, Integer, and_, bindparam, exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.repository import ListFilter
@@ -47,7 +47,7 @@ SEARCH_CURSOR = "search"
 #: What a suggestion shows of the article's card.
 SUGGESTION_FIELDS = ("id", "slug", "url", "title", "language", "direction", "published_at")
 #: How many matches are ranked: the most recently created ones (highest ids, which the
-#: engines walk first at no cost). Ranking costs time in proportion to the matches
+#: engines find first: ``app.search.engines``). Ranking costs time in proportion to the matches
 #: (PostgreSQL: about 25 ms for 1,000 on the benchmark's machine), and a query of common words
 #: matches a large part of an archive; a newsroom's readers want the recent ones among them.
 #: Narrower queries (more words, a phrase, a filter, a date range) reach further back: the
@@ -61,25 +61,35 @@ Sort = Literal["relevance", "newest"]
 SNIPPET_WORDS = 30
 
 
+#: The filters of ``ListFilter`` that search applies, each bound under its own name.
+_FILTERS = ("language", "since", "until", "section_id", "tag_id", "author_id", "is_breaking")
+
+#: Statements built once per shape (engine, what is ranked, order, filters, page) and kept for
+#: the process, values bound at execution: building and keying a search statement anew costs
+#: about 5 ms of Python a request, running a kept one about 1.
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
 def _filtered(rows: Any, filters: ListFilter) -> Any:
-    """The article list's filters (``app.articles.repository.ListFilter``) on the matches."""
+    """The article list's filters (``app.articles.repository.ListFilter``) on the matches:
+    those set, each bound under its name in :data:`_FILTERS`."""
     if filters.language is not None:
-        rows = rows.where(ArticleSearch.language == filters.language)
+        rows = rows.where(ArticleSearch.language == bindparam("language"))
     if filters.since is not None:
-        rows = rows.where(ArticleSearch.published_at >= filters.since)
+        rows = rows.where(ArticleSearch.published_at >= bindparam("since"))
     if filters.until is not None:
-        rows = rows.where(ArticleSearch.published_at < filters.until)
+        rows = rows.where(ArticleSearch.published_at < bindparam("until"))
     # Each other filter: a primary-key probe of a link table (or the article) per match.
     probes = (
-        (ArticleSection.article_id, ArticleSection.category_id, filters.section_id),
-        (ArticleTag.article_id, ArticleTag.tag_id, filters.tag_id),
-        (ArticleAuthor.article_id, ArticleAuthor.author_id, filters.author_id),
-        (Article.id, Article.is_breaking, filters.is_breaking),
+        (ArticleSection.article_id, ArticleSection.category_id, "section_id"),
+        (ArticleTag.article_id, ArticleTag.tag_id, "tag_id"),
+        (ArticleAuthor.article_id, ArticleAuthor.author_id, "author_id"),
+        (Article.id, Article.is_breaking, "is_breaking"),
     )
-    for article_id, column, value in probes:
-        if value is not None:
+    for article_id, column, name in probes:
+        if getattr(filters, name) is not None:
             rows = rows.where(
-                exists().where(article_id == ArticleSearch.article_id, column == value)
+                exists().where(article_id == ArticleSearch.article_id, column == bindparam(name))
             )
     return rows
 
@@ -118,10 +128,43 @@ def _encode(sort: Sort, position: _Position, last: Any) -> str:
     )
 
 
+def _ranking(engine: Engine, match: Match, filters: ListFilter, sort: Sort, paged: bool) -> Any:
+    """The page statement of :func:`_ranked` for one shape. Bound at execution: ``match``,
+    ``at``, the filters', ``limit``, ``candidates`` (relevance), and the cursor's ``after_key``
+    and ``after_id`` (``paged``)."""
+    at = bindparam("at", type_=UTCDateTime())
+    matches = _filtered(match.rows, filters).where(ArticleSearch.published_at <= at)
+    limit = bindparam("limit", type_=Integer)
+    after_id = bindparam("after_id", type_=Integer)
+    if sort == "newest":
+        page = matches.with_only_columns(
+            ArticleSearch.article_id, ArticleSearch.published_at, literal(0.0).label("score")
+        )
+        if paged:
+            key = bindparam("after_key", type_=UTCDateTime())
+            after = ArticleSearch.article_id < after_id
+            published = ArticleSearch.published_at
+            page = page.where(or_(published < key, and_(published == key, after)))
+        order = (ArticleSearch.published_at.desc(), ArticleSearch.article_id.desc())
+        return page.order_by(*order).limit(limit)
+    newest = match.newest(matches, bindparam("candidates", type_=Integer))
+    age = engine.age_hours(at, newest.c.published_at)
+    score = (match.relevance(newest) * freshness(age)).label("score")
+    scored = select(newest.c.article_id, newest.c.published_at, score).subquery()
+    page = select(scored.c.article_id, scored.c.published_at, scored.c.score)
+    if paged:
+        best = bindparam("after_key", type_=Float())
+        after = scored.c.article_id < after_id
+        page = page.where(or_(scored.c.score < best, and_(scored.c.score == best, after)))
+    order = (scored.c.score.desc(), scored.c.article_id.desc())
+    return page.order_by(*order).limit(limit)
+
+
 async def _ranked(
     session: AsyncSession,
     engine: Engine,
     match: Match,
+    ranks: str,
     filters: ListFilter,
     sort: Sort,
     position: _Position,
@@ -130,31 +173,22 @@ async def _ranked(
 ) -> list[Any]:
     """A page of (article_id, published_at, score): newest first over every match, or best
     first over the candidates. Both leave out what was published after the first page was
-    computed (``position.at``), so later pages read the same set."""
-    matches = _filtered(match.rows, filters).where(ArticleSearch.published_at <= position.at)
-    if sort == "newest":
-        page = matches.with_only_columns(
-            ArticleSearch.article_id, ArticleSearch.published_at, literal(0.0).label("score")
-        )
-        if position.article_id is not None:
-            key = bindparam("after_key", position.key, type_=UTCDateTime())
-            after = ArticleSearch.article_id < position.article_id
-            published = ArticleSearch.published_at
-            page = page.where(or_(published < key, and_(published == key, after)))
-        order = (ArticleSearch.published_at.desc(), ArticleSearch.article_id.desc())
-        return list((await session.execute(page.order_by(*order).limit(limit))).all())
-    newest = matches.order_by(match.newest_first).limit(candidates).subquery()
-    at = bindparam("at", position.at, type_=UTCDateTime())
-    age = engine.age_hours(at, newest.c.published_at)
-    score = (match.relevance(newest) * freshness(age)).label("score")
-    scored = select(newest.c.article_id, newest.c.published_at, score).subquery()
-    page = select(scored.c.article_id, scored.c.published_at, scored.c.score)
-    if position.article_id is not None:
-        best = bindparam("after_key", position.key, type_=Float())
-        after = scored.c.article_id < position.article_id
-        page = page.where(or_(scored.c.score < best, and_(scored.c.score == best, after)))
-    order = (scored.c.score.desc(), scored.c.article_id.desc())
-    return list((await session.execute(page.order_by(*order).limit(limit))).all())
+    computed (``position.at``), so later pages read the same set. ``ranks`` names what
+    ``match`` matches (the query's articles, or titles for suggestions): statements are kept
+    per engine, ``ranks``, order, filters set and page (:data:`_STATEMENTS`)."""
+    paged = position.article_id is not None
+    values = {name: getattr(filters, name) for name in _FILTERS}
+    params = {name: value for name, value in values.items() if value is not None}
+    shape = (engine.name, ranks, sort, paged, *params)
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        statement = _STATEMENTS[shape] = _ranking(engine, match, filters, sort, paged)
+    params.update(match=match.expression, at=position.at, limit=limit)
+    if sort == "relevance":
+        params["candidates"] = candidates
+    if paged:
+        params.update(after_key=position.key, after_id=position.article_id)
+    return list((await session.execute(statement, params)).all())
 
 
 async def search(
@@ -174,7 +208,7 @@ async def search(
         return [], None
     engine = engine_for(session.get_bind().dialect.name)
     rows = await _ranked(
-        session, engine, engine.matching(query), filters, sort, position, limit + 1
+        session, engine, engine.matching(query), "articles", filters, sort, position, limit + 1
     )
     next_cursor = _encode(sort, position, rows[limit - 1]) if len(rows) > limit else None
     items = await _shown(session, [row.article_id for row in rows[:limit]], query.words, now)
@@ -188,11 +222,18 @@ async def _visible(
     under the visibility rule once more (an index lagging behind could not leak)."""
     if not article_ids:
         return []
-    result = await session.execute(
-        select(Article.id, ArticleCard.card, *columns)
-        .join(ArticleCard, ArticleCard.article_id == Article.id)
-        .where(Article.id.in_(article_ids), visible_articles(PUBLIC, now))
-    )
+    shape = ("visible", *(column.key for column in columns))
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        statement = _STATEMENTS[shape] = (
+            select(Article.id, ArticleCard.card, *columns)
+            .join(ArticleCard, ArticleCard.article_id == Article.id)
+            .where(
+                Article.id.in_(bindparam("ids", expanding=True)),
+                visible_articles(PUBLIC, bindparam("now", type_=UTCDateTime())),
+            )
+        )
+    result = await session.execute(statement, {"ids": list(article_ids), "now": now})
     found = {row.id: row for row in result}
     return [found[i] for i in article_ids if i in found]
 
@@ -247,6 +288,7 @@ async def suggest(
         session,
         engine,
         engine.suggesting(suggestion),
+        "titles",
         ListFilter(language=language),
         "relevance",
         _Position(now),

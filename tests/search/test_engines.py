@@ -6,12 +6,13 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.repository import ListFilter
 from app.models import Article
 from app.models.base import utcnow
-from app.search import analysis, index, service
+from app.search import analysis, engines, index, service
 from app.search.engines import texts_of, tsvector_literal
 from app.search.query import Query, parse
 from tests import factories
@@ -189,3 +190,20 @@ async def test_an_article_without_subtitle_summary_or_body_is_indexed_by_its_tit
     stored = await session.get(Article, bare.id)
     assert stored is not None
     assert stored.summary is None
+
+
+async def test_the_newest_matches_are_the_same_found_in_the_recent_ids_first_or_not(
+    corpus_session: AsyncSession, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL looks for a query's newest matches among the newest id buckets first, then
+    among the older ones for what it still lacks (``newest_by_buckets``). With buckets of
+    two ids and the newest two looked in first, every query of the relevance set crosses
+    that boundary: the ranked results must not change (on SQLite, nothing changes either)."""
+    session = corpus_session
+    expected = {case.query: await ranked(session, case.query) for case in CASES}
+    monkeypatch.setattr(engines, "ID_BUCKET", 2)
+    monkeypatch.setattr(engines, "RECENT_BUCKETS", 2)
+    monkeypatch.setattr(service, "_STATEMENTS", {})  # statements are built with the constants
+    for case in CASES:
+        assert await ranked(session, case.query) == expected[case.query], case.query
+    assert any(expected.values())
