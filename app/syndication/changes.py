@@ -271,7 +271,9 @@ def clocked(session: Session, now: datetime) -> list[int] | None:
     )
     if since is None:
         return None
-    start = since - CLOCK_MARGIN
+    # From the earlier of the last look and now: a worker whose clock ran ahead may have
+    # recorded a look later than this one's now.
+    start = min(since, now) - CLOCK_MARGIN
     passed = or_(
         and_(Article.published_at > start, Article.published_at <= now),
         and_(Article.embargo_until > start, Article.embargo_until <= now),

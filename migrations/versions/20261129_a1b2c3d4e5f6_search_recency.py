@@ -3,7 +3,9 @@
 Search ranks the newest matches of a query; with the bucket (``article_id / 1024``) as a second
 column, a GIN index finds the matches among the newest articles by itself, without reading the
 rows of all the older ones (``app.search.engines``). Each index is built under another name
-and takes the old one's name when it is done, so that searches keep an index while it builds.
+and takes the old one's name when it is done, so that searches keep an index while it builds;
+writes to ``article_search`` (every content commit) wait for the build, as for any index
+built inside the migration's transaction: run it when the newsroom is quiet.
 SQLite's FTS5 tables walk article ids in order already and are left as they are.
 
 Revision ID: a1b2c3d4e5f6
