@@ -15,6 +15,7 @@ from app.core.errors import NotFound
 from app.core.text import rfc3339
 from app.models import ApiKey, Webhook
 from app.models.base import utcnow
+from app.webhooks import service as webhooks_service
 
 
 async def create_key(
@@ -61,9 +62,7 @@ async def revoke(session: AsyncSession, api_key: ApiKey) -> bool:
     await session.execute(
         update(Webhook)
         .where(Webhook.owner_key_id == api_key.id, Webhook.is_active.is_(True))
-        .values(
-            is_active=False, disabled_at=now, disabled_reason="Its owner's API key was revoked."
-        )
+        .values(webhooks_service.disabled("Its owner's API key was revoked.", now))
     )
     await session.flush()
     return True

@@ -428,7 +428,11 @@ async def bylines_and_tags(session: AsyncSession, article_ids: Sequence[int]) ->
     return rows
 
 
-def _attached_media_statement() -> Select[Any]:
+def _attached_media_statement(which: Any = None) -> Select[Any]:
+    """Attached media of the article ``article_id`` (bound), or of those ``which`` selects,
+    with the article's id as the last column."""
+    if which is None:
+        which = ArticleMedia.article_id == bindparam("article_id", type_=Integer)
     return (
         select(
             ArticleMedia.role,
@@ -436,14 +440,31 @@ def _attached_media_statement() -> Select[Any]:
             ArticleMedia.caption.label("link_caption"),
             ArticleMedia.credit.label("link_credit"),
             *MEDIA_COLUMNS,
+            ArticleMedia.article_id,
         )
         .join(Media, Media.id == ArticleMedia.media_id)
-        .where(ArticleMedia.article_id == bindparam("article_id", type_=Integer))
+        .where(which)
         .order_by(ArticleMedia.role, ArticleMedia.position, ArticleMedia.id)
     )
 
 
 async def attached_media(session: AsyncSession, article_id: int) -> list[Any]:
-    """Rows of ``(role, position, link_caption, link_credit, *MEDIA_COLUMNS)``."""
+    """Rows of ``(role, position, link_caption, link_credit, *MEDIA_COLUMNS, article_id)``."""
     statement = _READS.get(session, ("attached-media",), _attached_media_statement)
     return await statement.fetch(session, {"article_id": article_id})
+
+
+async def attached_media_of(session: AsyncSession, article_ids: Sequence[int]) -> list[Any]:
+    """The attached media of several articles, rows as :func:`attached_media`'s."""
+    query = _attached_media_statement(ArticleMedia.article_id.in_(article_ids))
+    return list((await session.execute(query)).all())
+
+
+async def get_details(
+    session: AsyncSession, viewer: Viewer, now: datetime, article_ids: Sequence[int]
+) -> list[Any]:
+    """The detail rows of those of ``article_ids`` that ``viewer`` may see."""
+    query = _with_featured(select(*DETAIL_COLUMNS).select_from(Article)).where(
+        Article.id.in_(article_ids), visible_articles(viewer, now)
+    )
+    return list((await session.execute(query)).all())

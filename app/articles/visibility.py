@@ -85,3 +85,16 @@ def article_visibility_changes(now: datetime) -> list[Select[Any]]:
         select(func.min(Article.published_at)).where(published, Article.published_at > now),
         select(func.min(Article.embargo_until)).where(published, Article.embargo_until > now),
     ]
+
+
+def visibility_passed(since: datetime, now: datetime) -> ColumnElement[bool]:
+    """Articles whose visibility the clock alone may have changed after ``since`` up to
+    ``now``: the moments of :func:`article_visibility_changes` that have passed (both
+    indexed with the status)."""
+    return and_(
+        Article.status == PUBLISHED,
+        or_(
+            and_(Article.published_at > since, Article.published_at <= now),
+            and_(Article.embargo_until > since, Article.embargo_until <= now),
+        ),
+    )

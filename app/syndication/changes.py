@@ -37,7 +37,7 @@ from sqlalchemy import ColumnElement, and_, case, event, func, insert, inspect, 
 from sqlalchemy.orm import Session
 
 from app.articles.listing import CARDS_CHANGED
-from app.articles.visibility import EMBARGOED, PUBLIC, PUBLISHED, visible_articles
+from app.articles.visibility import EMBARGOED, PUBLIC, visibility_passed, visible_articles
 from app.core.revision import CLOCK_ADVANCED, STATE_ID
 from app.core.settings import get_settings
 from app.models import Article, ArticleCard, ContentState, SyndicationChange
@@ -274,11 +274,7 @@ def clocked(session: Session, now: datetime) -> list[int] | None:
     # From the earlier of the last look and now: a worker whose clock ran ahead may have
     # recorded a look later than this one's now.
     start = min(since, now) - CLOCK_MARGIN
-    passed = or_(
-        and_(Article.published_at > start, Article.published_at <= now),
-        and_(Article.embargo_until > start, Article.embargo_until <= now),
-    )
-    return list(session.scalars(select(Article.id).where(Article.status == PUBLISHED, passed)))
+    return list(session.scalars(select(Article.id).where(visibility_passed(start, now))))
 
 
 def _forget(session: Session, *_args: Any) -> None:

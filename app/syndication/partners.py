@@ -29,7 +29,6 @@ from app.articles import service as articles_service
 from app.articles.visibility import Viewer
 from app.categories import repository as categories_repository
 from app.categories.service import CategoryTree, Node
-from app.core.errors import NotFound
 from app.core.text import rfc3339
 from app.models import Article, SyndicationChange
 from app.models.base import utcnow
@@ -98,27 +97,28 @@ async def last_position(session: AsyncSession) -> int:
 async def documents(
     session: AsyncSession, viewer: Viewer, rows: Sequence[Any], version: NinjsVersion
 ) -> list[dict[str, Any]]:
-    """Each row as the partner sees it now: ninjs, or a tombstone."""
+    """Each row as the partner sees it now: ninjs, or a tombstone. The articles shown are
+    read together (``get_articles``: the same statements for any page size)."""
     now = utcnow()
-    tree: CategoryTree | None = None
+    shown = [
+        row.article_id
+        for row in rows
+        if row.audience == PUBLIC_AUDIENCE
+        or (row.audience == EMBARGOED_AUDIENCE and viewer.sees_embargoed)
+    ]
+    articles: dict[int, dict[str, Any]] = {}
+    if shown:
+        tree = CategoryTree(
+            [Node(*node) for node in await categories_repository.all_categories(session)]
+        )
+        articles = await articles_service.get_articles(
+            session, tree, viewer, now, shown, editorial=True
+        )
     items: list[dict[str, Any]] = []
     for row in rows:
         uri = article_uri(row.article_id)
-        shown = row.audience == PUBLIC_AUDIENCE or (
-            row.audience == EMBARGOED_AUDIENCE and viewer.sees_embargoed
-        )
-        article = None
-        if shown:
-            if tree is None:
-                tree = CategoryTree(
-                    [Node(*node) for node in await categories_repository.all_categories(session)]
-                )
-            try:
-                article = await articles_service.get_article(
-                    session, tree, viewer, now, article_id=row.article_id, editorial=True
-                )
-            except NotFound:
-                article = None  # withdrawn since this page was read: its tombstone is next
+        # Not among them: withdrawn since this page was read (its tombstone comes next too).
+        article = articles.get(row.article_id)
         if article is None:
             items.append(
                 ninjs.tombstone(
@@ -130,8 +130,8 @@ async def documents(
                 )
             )
             continue
-        embargo = article.get("embargo_until")
-        held = viewer.sees_embargoed and embargo is not None and embargo > rfc3339(now)
-        embargoed = embargo if held else None
+        # Under embargo as the feed last saw it (its audience, from the visibility rule).
+        held = row.audience == EMBARGOED_AUDIENCE
+        embargoed = article.get("embargo_until") if held else None
         items.append(ninjs.to_ninjs(article, version=version, uri=uri, embargoed=embargoed))
     return items

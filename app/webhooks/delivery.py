@@ -44,7 +44,7 @@ from app.models import Webhook, WebhookDelivery, WebhookMessage
 from app.models.base import utcnow
 from app.ops.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_DURATION
 from app.webhooks import outbox
-from app.webhooks.service import DELIVERED, EXPIRED, PENDING, unseal
+from app.webhooks.service import DELIVERED, EXPIRED, PENDING, disabled, unseal
 from app.webhooks.targets import Pinned, TargetRefused, check_url, pinned, resolve_public
 
 log = logging.getLogger("khabar.webhooks")
@@ -325,14 +325,13 @@ async def record(
                 update(Webhook)
                 .where(Webhook.id == message.webhook_id)
                 .values(
-                    is_active=False,
-                    disabled_at=now,
-                    disabled_reason=(
+                    disabled(
                         f"Every attempt failed since {since:%Y-%m-%dT%H:%M:%SZ} "
                         f"({count} in a row); the last: {result.outcome}"
                         + (f" {result.status_code}" if result.status_code else "")
-                        + ". Re-enable it with PATCH is_active: true."
-                    ),
+                        + ". Re-enable it with PATCH is_active: true.",
+                        now,
+                    )
                 )
             )
             log.warning("webhook %s disabled after %s failures", message.webhook_id, count)

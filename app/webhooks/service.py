@@ -12,7 +12,7 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet
@@ -77,6 +77,16 @@ async def check_target(url: str) -> str:
     except TargetRefused as refused:
         raise InvalidParameter(["body", "url"], str(refused)) from None
     return url
+
+
+def disabled(reason: str, now: datetime) -> dict[str, Any]:
+    """The columns of a disabled endpoint (by its owner, its failures, or its key's
+    revocation): nothing is sent to it until its owner re-enables it."""
+    return {"is_active": False, "disabled_at": now, "disabled_reason": reason}
+
+
+def enabled() -> dict[str, Any]:
+    return {"is_active": True, "disabled_at": None, "disabled_reason": None}
 
 
 def represent(webhook: Webhook) -> dict[str, Any]:
@@ -174,9 +184,9 @@ async def update_endpoint(
                 )
                 .values(next_attempt_at=now)
             )
-        webhook.is_active = active
-        webhook.disabled_reason = None if active else "Disabled by its owner."
-        webhook.disabled_at = None if active else now
+        state = enabled() if active else disabled("Disabled by its owner.", now)
+        for name, value in state.items():
+            setattr(webhook, name, value)
     webhook.updated_at = now
     await session.flush()
     return webhook

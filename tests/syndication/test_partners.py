@@ -294,3 +294,19 @@ async def test_the_scheduler_publishing_a_story_puts_it_in_the_feed(
     assert await publish_scheduled(app.state.database.write_sessions) == [scheduled_id]
     [item] = (await pull(client, partner, cursor=resume))["items"]
     assert item["uri"] == f"https://api.example/v1/articles/{scheduled_id}"
+
+
+async def test_a_page_costs_the_same_statements_whatever_its_size(
+    client: httpx.AsyncClient,
+    partner: dict[str, str],
+    published: Newsroom,
+    count_queries: Any,
+) -> None:
+    await pull(client, partner)  # the key's first use is recorded once
+    counts = []
+    for limit in (1, 4):
+        before = count_queries.count
+        page = await pull(client, partner, limit=limit)
+        assert len(page["items"]) == limit
+        counts.append(count_queries.count - before)
+    assert counts[0] == counts[1]
