@@ -127,8 +127,9 @@ async def test_an_expiring_line_leaves_the_stream_by_itself_and_heartbeats_keep_
     live: tuple[httpx.AsyncClient, dict[str, str]],
 ) -> None:
     client, editor = live
-    expires_at = (utcnow() + timedelta(seconds=2)).isoformat()
     async with sse(client, "/v1/ticker/stream") as stream:
+        await stream.heartbeat()  # subscribed: the line's creation cannot come before it
+        expires_at = (utcnow() + timedelta(seconds=2)).isoformat()
         line = await _post(client, editor, text="مؤقت", expires_at=expires_at)
         assert (await stream.next()).type == "ticker.created"
         gone = await stream.next(timeout=5)
