@@ -56,6 +56,9 @@ import functools
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
+from itertools import compress, count, repeat
+from operator import not_
 from typing import NamedTuple, Protocol, cast
 
 # Snowball ships no type information; the one method used is described by ``_Stemmer``.
@@ -65,6 +68,7 @@ __all__ = [
     "ANALYSIS_VERSION",
     "Token",
     "chunk_terms",
+    "first_run_with",
     "forms",
     "index_text",
     "is_bare_prefix",
@@ -427,6 +431,19 @@ def chunk_terms(chunk: str, language: str | None = None) -> tuple[str, ...]:
     which part of a long text holds a term is then a dictionary lookup per run, without
     running the word pattern over the whole text."""
     return _run_terms(chunk, _language_key(language))
+
+
+def first_run_with(
+    runs: Sequence[str], wanted: frozenset[str], language: str | None = None
+) -> int | None:
+    """The index of the first of ``runs`` (runs of text without whitespace, as
+    ``str.split()`` gives them) that has a term in ``wanted``, or None. One memoised lookup per
+    run, and the loop is the interpreter's own (``map``), not Python's: this is how a search
+    result's long body is read for the query's words."""
+    if not wanted:
+        return None
+    found = map(wanted.isdisjoint, map(_run_terms, runs, repeat(_language_key(language))))
+    return next(compress(count(), map(not_, found)), None)
 
 
 def words(text: str) -> list[tuple[int, int]]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections import deque
 from collections.abc import Sequence
 from itertools import islice
 
@@ -115,8 +114,15 @@ def _snippet(
     wanted = frozenset(query_words)
     starts = tuple(p for p in prefixes if p)
     cut_before = cut_after = False
-    if len(text) > _LONG_TEXT and not starts:
-        text, cut_before, cut_after = _around_first_match(text, wanted, language, max_words)
+    if not starts:
+        # Which run holds the first match is found on the runs alone (one memoised lookup
+        # each); only a text that has one, or whose opening is wanted, is read word by word.
+        runs = text.split()
+        first_run = analysis.first_run_with(runs, wanted, language)
+        if first_run is None and require_match:
+            return None
+        if len(text) > _LONG_TEXT:
+            text, cut_before, cut_after = _around(text, len(runs), first_run, max_words)
     words = _words(text, wanted, language, starts)
     first = next((index for index, word in enumerate(words) if word[2]), None)
     if first is None and require_match:
@@ -142,31 +148,21 @@ def _snippet(
     return "".join(parts)
 
 
-def _around_first_match(
-    text: str, wanted: frozenset[str], language: str | None, max_words: int
+def _around(
+    text: str, run_count: int, first_run: int | None, max_words: int
 ) -> tuple[str, bool, bool]:
-    """The runs of ``text`` (maximal runs without whitespace) from half ``max_words`` before
-    the first run holding a wanted term to ``max_words`` after it (the first ``max_words``
-    and a few when none does): enough for the window, since a run holds at least one word
-    unless it is punctuation alone; and whether that cut the text before and after. A long body
-    is read run by run, with one memoised lookup each, only as far as needed; only the part
-    kept is analysed word by word."""
-    runs = _CHUNK.finditer(text)
-    kept: deque[tuple[int, int]] = deque(maxlen=max_words // 2 + 1)
-    seen = 0
-    for run in runs if wanted else ():
-        seen += 1
-        kept.append(run.span())
-        if not wanted.isdisjoint(analysis.chunk_terms(run.group(), language)):
-            break
-    else:  # no match (or nothing wanted): the opening
-        runs = _CHUNK.finditer(text)
-        kept.clear()
-        seen = 0
-    after = [run.span() for run in islice(runs, max_words + _SPARE_RUNS)]
-    if not kept and not after:
+    """The runs of ``text`` (maximal runs without whitespace, ``run_count`` of them) from
+    ``max_words`` before ``first_run``, the first run holding a match, to ``max_words`` and a
+    few after it (with no match, the first ``max_words`` and a few): enough for the window,
+    also where it is moved back because the text ends, since a run holds at least one word
+    unless it is punctuation alone; and whether that cut the text before and after. Only the
+    part kept is analysed word by word."""
+    if first_run is None:
+        begin, end = 0, min(run_count, max_words + _SPARE_RUNS)
+    else:
+        begin = max(0, first_run - max_words)
+        end = min(run_count, first_run + 1 + max_words + _SPARE_RUNS)
+    spans = [run.span() for run in islice(_CHUNK.finditer(text), begin, end)]
+    if not spans:
         return text, False, False
-    first, last = (kept or after)[0], (after or kept)[-1]
-    cut_before = seen > len(kept)
-    cut_after = next(runs, None) is not None
-    return text[first[0] : last[1]], cut_before, cut_after
+    return text[spans[0][0] : spans[-1][1]], begin > 0, end < run_count

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.search.analysis import forms, index_text, suggest_text, terms
-from app.search.highlight import highlight
+from app.search.analysis import forms, index_text, suggest_text, terms, tokens
+from app.search.highlight import highlight, passage
 from app.search.query import (
     MAX_ITEMS,
     MAX_QUERY_CHARS,
@@ -542,6 +542,20 @@ def test_no_words() -> None:
     assert highlight("!!! 😀", ["a"]) == ""
 
 
+def test_a_passage_is_found_only_where_the_words_are() -> None:
+    body = " ".join(f"w{n}" for n in range(200))
+    assert passage(body, parse("احمد").words) is None
+    assert passage("قال أحمد", parse("Paris").words) is None
+    deep = f"{body} أَحْمَد {body}"
+    assert passage(deep, parse("احمد").words, max_words=6) == (
+        "… w198 w199 <mark>أَحْمَد</mark> w0 w1 w2 …"
+    )
+    assert passage("قال أحمد", parse("احمد").words) == "قال <mark>أحمد</mark>"
+    # A long text's ends: no ellipsis where nothing was cut.
+    assert passage(f"{body} أحمد", ["احمد"], max_words=3) == "… w198 w199 <mark>أحمد</mark>"
+    assert passage(f"أحمد {body}", ["احمد"], max_words=3) == "<mark>أحمد</mark> w0 w1 …"
+
+
 def test_max_words_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_words"):
         highlight("a", ["a"], max_words=0)
@@ -570,3 +584,20 @@ def test_highlight_is_safe(text: str, q: str, max_words: int) -> None:
     # Nothing but the text's own characters, ellipses and spaces.
     assert set(html.unescape(bare)) <= set(text) | {"…", " "}
     assert snippet.count("<mark>") == snippet.count("</mark>")
+
+
+@PROPERTIES
+@given(
+    text=highlight_texts | highlight_texts.map(lambda text: (text + " ") * 12),
+    q=queries,
+    max_words=st.integers(min_value=1, max_value=40),
+)
+def test_a_passage_is_the_highlight_of_a_text_holding_a_word_and_none_otherwise(
+    text: str, q: str, max_words: int
+) -> None:
+    """Which text holds the query's words is decided from its runs alone (a lookup per run,
+    not the word-by-word analysis): both must agree, on short texts and long."""
+    words = parse(q).words
+    holds = any(token.term in set(words) for token in tokens(text))
+    expected = highlight(text, words, max_words=max_words) if holds else None
+    assert passage(text, words, max_words=max_words) == expected
