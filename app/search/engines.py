@@ -23,6 +23,9 @@ article's id bucket (``article_id / ID_BUCKET``: articles created one after anot
 the newest matches are looked for among the newest articles' buckets first, and among the
 older ones only when those had too few (:func:`newest_by_buckets`). The index answers "these
 words in these buckets" by itself: a common query reads only the rows of recent stories.
+Ranking then reads each candidate's vector, straight from its row (by tuple id, once the
+newest are chosen); the vectors are kept in their rows, compressed (storage ``MAIN``), wherever
+they fit a page, so that reading one is not a TOAST lookup.
 
 Title suggestions match another index of each title: its words unstemmed
 (:func:`app.search.analysis.forms`), so that the beginning of a word being typed finds it:
@@ -113,12 +116,13 @@ class Match:
     """How an engine finds matches, in two steps a query composes.
 
     ``rows`` selects the matching ``article_search`` rows (``article_id``, ``published_at``
-    and what the relevance needs), in ``ArticleSearch``'s terms so that filters apply to it;
+    and what the engine needs next), in ``ArticleSearch``'s terms so that filters apply to it;
     ``newest(rows, n)`` is a subquery of the ``n`` (a number or a bound value) of those rows
     with the highest article ids (the most recently created: the candidates for ranking, see
-    ``app.search.service``), found the way the engine finds them cheaply; ``relevance`` scores
-    a row of that subquery. The query is the bound value ``match``, ``expression`` in the
-    engine's language: a statement built from one query runs another's with that value."""
+    ``app.search.service``), found the way the engine finds them cheaply, with ``article_id``,
+    ``published_at`` and what ``relevance`` reads to score one of them. The query is the
+    bound value ``match``, ``expression`` in the engine's language: a statement built from one
+    query runs another's with that value."""
 
     rows: Any  # a Select
     newest: Callable[[Any, Any], Any]
@@ -226,6 +230,12 @@ def id_bucket() -> ColumnElement[Any]:
     return array([_bucket(ArticleSearch.article_id)])
 
 
+#: Where a row of ``article_search`` is in its table (PostgreSQL's tuple id), in the matches'
+#: statement and in the candidates' (``stored``): valid within one statement's snapshot.
+_ROW: ColumnElement[Any] = literal_column("article_search.ctid")
+_STORED_ROW: ColumnElement[Any] = literal_column("stored.ctid")
+
+
 def newest_by_buckets(rows: Any, n: Any) -> Any:
     """The ``n`` rows of ``rows`` with the highest article ids: the highest ids among the
     :data:`RECENT_BUCKETS` newest buckets, then, only as many as those did not give, the
@@ -273,16 +283,28 @@ class PostgreSQLEngine:
         tsquery = cast(bindparam("match", expression, literal_execute=True), TSQUERY)
         weights = cast(literal_column(f"'{RANK_WEIGHTS}'"), ARRAY(REAL))
         document = type_coerce(vector, TSVECTOR)
+        # The matches carry where their row is (its ctid), not their vector: finding the newest
+        # sorts every match of the recent buckets, which should move a few bytes each, not a
+        # vector of kilobytes. The candidates' vectors are then read from their rows directly.
         rows = select(
-            ArticleSearch.article_id, ArticleSearch.published_at, document.label("vector")
+            ArticleSearch.article_id, ArticleSearch.published_at, _ROW.label("row")
         ).where(document.op("@@")(tsquery))
+
+        def newest(rows: Any, n: Any) -> Any:
+            found = newest_by_buckets(rows, n)
+            stored = ArticleSearch.__table__.alias("stored")
+            return (
+                select(found.c.article_id, found.c.published_at, stored.c[vector.key])
+                .select_from(found.join(stored, _STORED_ROW == found.c.row))
+                .subquery()
+            )
 
         def relevance(candidates: Any) -> ColumnElement[float]:
             # Ranked outside the candidates' query, so that only the candidates are ranked.
-            vector = type_coerce(candidates.c.vector, TSVECTOR)
-            return cast(func.ts_rank_cd(weights, vector, tsquery, 1), Float)
+            candidate = type_coerce(candidates.c[vector.key], TSVECTOR)
+            return cast(func.ts_rank_cd(weights, candidate, tsquery, 1), Float)
 
-        return Match(rows, newest_by_buckets, relevance, expression)
+        return Match(rows, newest, relevance, expression)
 
     def matching(self, query: Query) -> Match:
         return self._match(ArticleSearch.document, to_tsquery(query))

@@ -99,3 +99,86 @@ async def test_the_change_feed_migration_starts_the_feed_with_what_is_already_ou
         ("held", 2, "embargoed"),
         ("new", 3, "public"),
     ]
+
+
+async def test_postgresql_keeps_search_vectors_in_their_rows_also_those_indexed_before(
+    postgres_url: str,
+) -> None:
+    """Ranking reads the vector of every candidate: PostgreSQL keeps it in the article's index
+    row (storage main, compressed) instead of behind a TOAST lookup, and the migration moves
+    the vectors written before it there, unchanged."""
+    import random
+    import string
+
+    from alembic import command
+    from sqlalchemy import insert, text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from app.core.database import make_engine
+    from app.core.migrations import alembic_config
+    from app.models import Article, Category
+
+    admin = create_async_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text("DROP DATABASE IF EXISTS khabar_vectors"))
+        await connection.execute(text("CREATE DATABASE khabar_vectors"))
+    engine = make_engine(postgres_url.rsplit("/", 1)[0] + "/khabar_vectors")
+    # 400 different random words: a vector of about 6 KB that compresses badly, over the 2 KB
+    # at which values leave their rows by default, under the 8 KB of a page.
+    rng = random.Random(6)
+    words = {"".join(rng.choices(string.ascii_lowercase, k=10)) for _ in range(400)}
+    vector = " ".join(f"'{word}':{n}C" for n, word in enumerate(sorted(words), start=1))
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(
+                lambda sync: command.upgrade(alembic_config(connection=sync), "a1b2c3d4e5f6")
+            )
+            section = (
+                await connection.execute(
+                    insert(Category).values(name="أخبار", slug="أخبار").returning(Category.id)
+                )
+            ).scalar_one()
+            article = (
+                await connection.execute(
+                    insert(Article)
+                    .values(title="t", slug="t", category_id=section, body_html="", body_text="")
+                    .returning(Article.id)
+                )
+            ).scalar_one()
+            await connection.execute(
+                text(
+                    "INSERT INTO article_search (article_id, language, published_at, document, "
+                    "title_words) VALUES (:id, 'ar', now(), CAST(:v AS tsvector), '')"
+                ),
+                {"id": article, "v": vector},
+            )
+
+            async def chunks() -> int:
+                """Chunks of values kept out of their rows (the TOAST table's rows)."""
+                toast = await connection.scalar(
+                    text(
+                        "SELECT t.relname FROM pg_class c JOIN pg_class t "
+                        "ON t.oid = c.reltoastrelid WHERE c.relname = 'article_search'"
+                    )
+                )
+                return int(await connection.scalar(text(f"SELECT count(*) FROM pg_toast.{toast}")))
+
+            before = await connection.scalar(text("SELECT document FROM article_search"))
+            assert await chunks() > 0
+            await connection.run_sync(
+                lambda sync: command.upgrade(alembic_config(connection=sync), "head")
+            )
+            assert await chunks() == 0
+            assert await connection.scalar(text("SELECT document FROM article_search")) == before
+            storage = await connection.scalar(
+                text(
+                    "SELECT attstorage::text FROM pg_attribute WHERE attname = 'document' "
+                    "AND attrelid = 'article_search'::regclass"
+                )
+            )
+            assert storage == "m"
+    finally:
+        await engine.dispose()
+        async with admin.connect() as connection:
+            await connection.execute(text("DROP DATABASE IF EXISTS khabar_vectors"))
+        await admin.dispose()
