@@ -34,8 +34,7 @@ def upgrade() -> None:
     # The server lists LZ4 among the compression methods only when it was built with it.
     lz4 = bind.scalar(
         sa.text(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
-            "WHERE name = 'default_toast_compression'"
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
         )
     )
     compression = ", ALTER COLUMN document SET COMPRESSION lz4" if lz4 else ""
