@@ -73,6 +73,7 @@ __all__ = [
     "index_text",
     "is_bare_prefix",
     "normalize",
+    "run_words",
     "suggest_text",
     "terms",
     "tokens",
@@ -431,6 +432,28 @@ def chunk_terms(chunk: str, language: str | None = None) -> tuple[str, ...]:
     which part of a long text holds a term is then a dictionary lookup per run, without
     running the word pattern over the whole text."""
     return _run_terms(chunk, _language_key(language))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _run_words(run: str, key: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    words: list[tuple[int, int, frozenset[str]]] = []
+    for match in _WORD.finditer(run):
+        base = match.start()
+        for term, start, end in _analyse(match.group(), key):
+            if words and base + start < words[-1][1]:
+                first, last, found = words[-1]
+                words[-1] = (first, max(last, base + end), found | {term})
+            else:
+                words.append((base + start, base + end, frozenset((term,))))
+    return tuple(words)
+
+
+def run_words(run: str, language: str | None = None) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """The words of a run of text without whitespace, memoised: (start, end, terms) of each,
+    offsets in the run. The terms of one word as written are together, also when they overlap
+    (``ﷺ`` gives several); an apostrophe between Arabic or Latin letters parts two words, as in
+    :func:`tokens`."""
+    return _run_words(run, _language_key(language))
 
 
 def first_run_with(

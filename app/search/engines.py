@@ -50,7 +50,6 @@ from sqlalchemy import (
     Integer,
     SQLColumnExpression,
     bindparam,
-    case,
     cast,
     column,
     func,
@@ -144,12 +143,11 @@ class Engine(Protocol):
         complete word, and one beginning with the word being typed."""
 
     def age_hours(self, now: Any, published_at: Any) -> ColumnElement[float]:
-        """Hours from ``published_at`` (a column) to ``now``."""
+        """Hours from ``published_at`` (a column) to ``now``, 0 for a time after it."""
 
 
 def freshness(age_hours: ColumnElement[float]) -> ColumnElement[float]:
-    age = case((age_hours < 0, 0.0), else_=age_hours)
-    return type_coerce(1.0 + FRESHNESS / (1.0 + age / FRESHNESS_HOURS), Float)
+    return type_coerce(1.0 + FRESHNESS / (1.0 + age_hours / FRESHNESS_HOURS), Float)
 
 
 class SQLiteEngine:
@@ -190,7 +188,8 @@ class SQLiteEngine:
         return self._match("article_suggest", to_fts5_suggest(suggestion), (1.0,))
 
     def age_hours(self, now: Any, published_at: Any) -> ColumnElement[float]:
-        return type_coerce((func.julianday(now) - func.julianday(published_at)) * 24.0, Float)
+        hours = (func.julianday(now) - func.julianday(published_at)) * 24.0
+        return type_coerce(func.max(0.0, hours), Float)
 
 
 def tsvector_literal(columns: Sequence[Sequence[str]]) -> str:
@@ -313,8 +312,11 @@ class PostgreSQLEngine:
         return self._match(ArticleSearch.title_words, to_tsquery_suggest(suggestion))
 
     def age_hours(self, now: Any, published_at: Any) -> ColumnElement[float]:
+        # date_part, unlike EXTRACT, is double precision all the way (EXTRACT computes a
+        # numeric): half the cost of the freshness boost, which every candidate pays.
         elapsed = cast(now, UTCDateTime()) - published_at
-        return type_coerce(func.extract("epoch", elapsed) / 3600.0, Float)
+        hours = type_coerce(func.date_part("epoch", elapsed), Float) / 3600.0
+        return type_coerce(func.greatest(0.0, hours), Float)
 
 
 _ENGINES: dict[str, Engine] = {"sqlite": SQLiteEngine(), "postgresql": PostgreSQLEngine()}

@@ -61,6 +61,13 @@ def _words(
     matches if any of them is wanted, or if one of its unstemmed forms
     (:func:`app.search.analysis.forms`) begins with one of ``prefixes``."""
     words: list[tuple[int, int, bool]] = []
+    if not prefixes:
+        # Words never hold whitespace: the words of each run, memoised, are those of the text.
+        for run in _CHUNK.finditer(text):
+            base = run.start()
+            for start, end, terms in analysis.run_words(run.group(), language):
+                words.append((base + start, base + end, not wanted.isdisjoint(terms)))
+        return words
     for token in analysis.tokens(text, language):
         hit = token.term in wanted or (
             bool(prefixes)

@@ -1,15 +1,35 @@
-"""Alembic owns the schema: the migrated database must equal the models exactly."""
+"""Alembic owns the schema: the migrated database must equal the models exactly, and the
+migrations that move data must carry what was there before."""
 
 from __future__ import annotations
 
+import random
+import string
+from datetime import timedelta
 from typing import Any
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from app.models import Base
+from app.core.database import make_engine
+from app.core.migrations import alembic_config
+from app.models import Article, Base, Category, SyndicationChange
+from app.models.base import utcnow
 from app.models.search import include_name
+
+
+async def _upgrade(connection: AsyncConnection, revision: str) -> None:
+    await connection.run_sync(
+        lambda sync: command.upgrade(alembic_config(connection=sync), revision)
+    )
+
+
+async def _section(connection: AsyncConnection) -> int:
+    inserted = insert(Category).values(name="أخبار", slug="أخبار").returning(Category.id)
+    return int((await connection.execute(inserted)).scalar_one())
 
 
 async def test_migrated_schema_equals_the_models(connection: AsyncConnection) -> None:
@@ -28,8 +48,6 @@ async def test_migrated_schema_equals_the_models(connection: AsyncConnection) ->
 
 
 async def test_migration_seeds_the_content_revision_row(connection: AsyncConnection) -> None:
-    from sqlalchemy import text
-
     revision = await connection.scalar(text("SELECT revision FROM content_state WHERE id = 1"))
     assert revision is not None
     assert revision >= 1
@@ -40,16 +58,6 @@ async def test_the_change_feed_migration_starts_the_feed_with_what_is_already_ou
 ) -> None:
     """Articles published before partners could pull changes are the feed's first entries,
     oldest publication first; drafts and stories not yet out are not in it."""
-    from datetime import timedelta
-
-    from alembic import command
-    from sqlalchemy import insert, select
-
-    from app.core.database import make_engine
-    from app.core.migrations import alembic_config
-    from app.models import Article, Category, SyndicationChange
-    from app.models.base import utcnow
-
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'before.db'}")
     now = utcnow()
     stories = [
@@ -60,14 +68,8 @@ async def test_the_change_feed_migration_starts_the_feed_with_what_is_already_ou
         ("later", "published", now + timedelta(hours=1), None),
     ]
     async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: command.upgrade(alembic_config(connection=sync), "612b4ca98368")
-        )
-        section = (
-            await connection.execute(
-                insert(Category).values(name="أخبار", slug="أخبار").returning(Category.id)
-            )
-        ).scalar_one()
+        await _upgrade(connection, "612b4ca98368")
+        section = await _section(connection)
         for slug, status, published_at, embargo in stories:
             await connection.execute(
                 insert(Article).values(
@@ -83,9 +85,7 @@ async def test_the_change_feed_migration_starts_the_feed_with_what_is_already_ou
                     word_count=0,
                 )
             )
-        await connection.run_sync(
-            lambda sync: command.upgrade(alembic_config(connection=sync), "head")
-        )
+        await _upgrade(connection, "head")
         feed = (
             await connection.execute(
                 select(Article.slug, SyndicationChange.seq, SyndicationChange.audience)
@@ -107,17 +107,6 @@ async def test_postgresql_keeps_search_vectors_in_their_rows_also_those_indexed_
     """Ranking reads the vector of every candidate: PostgreSQL keeps it in the article's index
     row (storage main, compressed) instead of behind a TOAST lookup, and the migration moves
     the vectors written before it there, unchanged."""
-    import random
-    import string
-
-    from alembic import command
-    from sqlalchemy import insert, text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    from app.core.database import make_engine
-    from app.core.migrations import alembic_config
-    from app.models import Article, Category
-
     admin = create_async_engine(postgres_url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text("DROP DATABASE IF EXISTS khabar_vectors"))
@@ -130,14 +119,8 @@ async def test_postgresql_keeps_search_vectors_in_their_rows_also_those_indexed_
     vector = " ".join(f"'{word}':{n}C" for n, word in enumerate(sorted(words), start=1))
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(
-                lambda sync: command.upgrade(alembic_config(connection=sync), "a1b2c3d4e5f6")
-            )
-            section = (
-                await connection.execute(
-                    insert(Category).values(name="أخبار", slug="أخبار").returning(Category.id)
-                )
-            ).scalar_one()
+            await _upgrade(connection, "a1b2c3d4e5f6")
+            section = await _section(connection)
             article = (
                 await connection.execute(
                     insert(Article)
@@ -165,9 +148,7 @@ async def test_postgresql_keeps_search_vectors_in_their_rows_also_those_indexed_
 
             before = await connection.scalar(text("SELECT document FROM article_search"))
             assert await chunks() > 0
-            await connection.run_sync(
-                lambda sync: command.upgrade(alembic_config(connection=sync), "head")
-            )
+            await _upgrade(connection, "head")
             assert await chunks() == 0
             assert await connection.scalar(text("SELECT document FROM article_search")) == before
             storage = await connection.scalar(

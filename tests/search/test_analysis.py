@@ -346,6 +346,26 @@ def test_tokens_point_at_words_as_written(text: str, language: str | None) -> No
 
 
 @PROPERTIES
+@given(text=any_text, language=languages)
+def test_the_words_of_each_run_are_the_tokens_of_the_text(text: str, language: str | None) -> None:
+    """Highlighting reads a text run by run (memoised ``run_words``) instead of tokenising it
+    whole: both must give the same words, the terms of one word together."""
+    expected: list[tuple[int, int, set[str]]] = []
+    for token in tokens(text, language):
+        if expected and token.start < expected[-1][1]:
+            start, end, found = expected[-1]
+            expected[-1] = (start, max(end, token.end), found | {token.term})
+        else:
+            expected.append((token.start, token.end, {token.term}))
+    by_runs = [
+        (run.start() + start, run.start() + end, set(found))
+        for run in re.finditer(r"\S+", text)
+        for start, end, found in analysis.run_words(run.group(), language)
+    ]
+    assert by_runs == expected
+
+
+@PROPERTIES
 @given(text=st.text(alphabet=st.characters(min_codepoint=0x0621, max_codepoint=0x0652)))
 def test_arabic_stems_have_two_letters_unless_the_word_has_fewer(text: str) -> None:
     for token in tokens(text):
