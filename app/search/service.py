@@ -46,14 +46,8 @@ from app.search.query import Query, Suggestion
 SEARCH_CURSOR = "search"
 #: What a suggestion shows of the article's card.
 SUGGESTION_FIELDS = ("id", "slug", "url", "title", "language", "direction", "published_at")
-#: How many matches are ranked: the most recently created ones (highest ids, which the
-#: engines find first: ``app.search.engines``). Ranking costs time in proportion to the matches
-#: (PostgreSQL: about 25 ms for 1,000 on the benchmark's machine), and a query of common words
-#: matches a large part of an archive; a newsroom's readers want the recent ones among them.
-#: Narrower queries (more words, a phrase, a filter, a date range) reach further back: the
-#: candidates are the first 1,000 of what matches them. ``sort=newest`` is not limited.
-CANDIDATES = 1_000
-#: The same for title suggestions, which answer every keystroke.
+#: How many titles are ranked for a suggestion (the newest that match; see
+#: ``Engine.candidates`` for the search's own), which answers every keystroke.
 SUGGEST_CANDIDATES = 200
 Sort = Literal["relevance", "newest"]
 
@@ -169,10 +163,11 @@ async def _ranked(
     sort: Sort,
     position: _Position,
     limit: int,
-    candidates: int = CANDIDATES,
+    candidates: int | None = None,
 ) -> list[Any]:
     """A page of (article_id, published_at, score): newest first over every match, or best
-    first over the candidates. Both leave out what was published after the first page was
+    first over the candidates (the newest ``candidates`` matches; by default the engine's
+    ``candidates``). Both leave out what was published after the first page was
     computed (``position.at``), so later pages read the same set. ``ranks`` names what
     ``match`` matches (the query's articles, or titles for suggestions): statements are kept
     per engine, ``ranks``, order, filters set and page (:data:`_STATEMENTS`)."""
@@ -185,7 +180,7 @@ async def _ranked(
         statement = _STATEMENTS[shape] = _ranking(engine, match, filters, sort, paged)
     params.update(match=match.expression, at=position.at, limit=limit)
     if sort == "relevance":
-        params["candidates"] = candidates
+        params["candidates"] = engine.candidates if candidates is None else candidates
     if paged:
         params.update(after_key=position.key, after_id=position.article_id)
     return list((await session.execute(statement, params)).all())

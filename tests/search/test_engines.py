@@ -207,3 +207,32 @@ async def test_the_newest_matches_are_the_same_found_in_the_recent_ids_first_or_
     for case in CASES:
         assert await ranked(session, case.query) == expected[case.query], case.query
     assert any(expected.values())
+
+
+async def test_relevance_ranks_only_the_newest_candidates_and_newest_order_every_match(
+    corpus_session: AsyncSession, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query matching more stories than the engine's ``candidates`` ranks the newest of them
+    (the highest ids); ``sort=newest`` still pages through every match."""
+    session = corpus_session
+    engine = engines.engine_for(session.get_bind().dialect.name)
+    every = await ranked(session, "الرئيس")
+    assert len(every) > 3
+    monkeypatch.setattr(engine, "candidates", 3)
+    assert sorted(await ranked(session, "الرئيس")) == sorted(every)[-3:]
+    newest: list[int] = []
+    cursor = None
+    while True:
+        items, cursor = await service.search(
+            session,
+            parse("الرئيس"),
+            ListFilter(),
+            sort="newest",
+            cursor=cursor,
+            limit=2,
+            now=utcnow(),
+        )
+        newest += [int(item.split(b'"id":', 1)[1].split(b",", 1)[0]) for item in items]
+        if cursor is None:
+            break
+    assert sorted(newest) == sorted(every)
