@@ -67,7 +67,6 @@ import snowballstemmer  # type: ignore[import-untyped]
 __all__ = [
     "ANALYSIS_VERSION",
     "Token",
-    "chunk_terms",
     "first_run_with",
     "forms",
     "index_text",
@@ -425,13 +424,6 @@ def _run_terms(run: str, key: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=100_000)
 def _run_forms(run: str) -> tuple[str, ...]:
     return tuple(form for m in _WORD.finditer(run) for form in forms(m.group()))
-
-
-def chunk_terms(chunk: str, language: str | None = None) -> tuple[str, ...]:
-    """The terms of a run of text without whitespace (``«الانتخابات،»``), memoised: finding
-    which part of a long text holds a term is then a dictionary lookup per run, without
-    running the word pattern over the whole text."""
-    return _run_terms(chunk, _language_key(language))
 
 
 @functools.lru_cache(maxsize=100_000)
