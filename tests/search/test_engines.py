@@ -20,8 +20,14 @@ from tests.search.conftest import Corpus
 from tests.search.relevance import CASES, NO_RESULTS
 
 
-async def ranked(session: AsyncSession, q: str, **options: object) -> list[int]:
-    """Ids of every match, best first."""
+async def ranked(
+    session: AsyncSession,
+    q: str,
+    sort: service.Sort = "relevance",
+    limit: int = 100,
+    **options: object,
+) -> list[int]:
+    """Ids of every match, best (or, ``sort="newest"``, newest) first, read ``limit`` a page."""
     ids: list[int] = []
     cursor = None
     while True:
@@ -29,9 +35,9 @@ async def ranked(session: AsyncSession, q: str, **options: object) -> list[int]:
             session,
             parse(q),
             ListFilter(**options),  # type: ignore[arg-type]
-            sort="relevance",
+            sort=sort,
             cursor=cursor,
-            limit=100,
+            limit=limit,
             now=utcnow(),
         )
         ids += [int(item.split(b'"id":', 1)[1].split(b",", 1)[0]) for item in items]
@@ -220,19 +226,4 @@ async def test_relevance_ranks_only_the_newest_candidates_and_newest_order_every
     assert len(every) > 3
     monkeypatch.setattr(engine, "candidates", 3)
     assert sorted(await ranked(session, "الرئيس")) == sorted(every)[-3:]
-    newest: list[int] = []
-    cursor = None
-    while True:
-        items, cursor = await service.search(
-            session,
-            parse("الرئيس"),
-            ListFilter(),
-            sort="newest",
-            cursor=cursor,
-            limit=2,
-            now=utcnow(),
-        )
-        newest += [int(item.split(b'"id":', 1)[1].split(b",", 1)[0]) for item in items]
-        if cursor is None:
-            break
-    assert sorted(newest) == sorted(every)
+    assert sorted(await ranked(session, "الرئيس", sort="newest", limit=2)) == sorted(every)
